@@ -1,0 +1,93 @@
+"""Streams, segments, gaps and the manifest that ties them into a hash chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class StreamStatus(StrEnum):
+    RECORDING = "recording"
+    RECONNECTING = "reconnecting"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Stream(_Frozen):
+    id: str
+    merchant: str = "default"
+    title: str = ""
+    source: str = ""
+    started_at: datetime
+    status: StreamStatus = StreamStatus.RECORDING
+    error: str | None = None
+
+
+class Segment(_Frozen):
+    """A keyframe-aligned MPEG-TS piece of the recording covering [t0, t1) on the stream clock."""
+
+    kind: Literal["segment"] = "segment"
+    seq: int
+    t0: float
+    t1: float
+    path: str  # key in the object store
+    size: int
+    sha256: str  # of the payload
+    chain: str  # h_i of the hash chain
+    wall_clock: datetime | None = None
+    clock_source: Literal["source", "recorder"] = "recorder"
+
+
+class Gap(_Frozen):
+    """An explicit hole in the recording, with the reason it happened."""
+
+    kind: Literal["gap"] = "gap"
+    seq: int
+    t0: float
+    t1: float
+    reason: str
+    chain: str
+
+
+class Manifest(_Frozen):
+    """streams/{id}/manifest.json: stream metadata, the chained entries and the chain head."""
+
+    version: int = 1
+    stream: Stream
+    entries: list[Segment | Gap] = Field(default_factory=list)
+    head: str = ""
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [e for e in self.entries if isinstance(e, Segment)]
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return [e for e in self.entries if isinstance(e, Gap)]
+
+    @property
+    def duration(self) -> float:
+        return self.entries[-1].t1 if self.entries else 0.0
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """16 kHz mono float32 audio starting at t0 seconds on the stream clock (in-process only)."""
+
+    stream_id: str
+    t0: float
+    samples: np.ndarray
+    sample_rate: int = 16000
+
+    @property
+    def t1(self) -> float:
+        return self.t0 + len(self.samples) / self.sample_rate
