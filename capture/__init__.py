@@ -1,0 +1,1 @@
+"""Capture: media sources → keyframe-aligned MPEG-TS segments in a hash-chained archive."""

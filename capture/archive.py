@@ -1,0 +1,138 @@
+"""A stream's archive in the object store: segments, gaps, the chained manifest and an HLS playlist.
+
+Layout (ARCHITECTURE.md): ``streams/{id}/manifest.json``, ``streams/{id}/segments/{seq:06d}.ts``,
+``streams/{id}/index.m3u8``. Segments are written once (never overwritten) before the manifest
+that references them, so a crash leaves at worst an unreferenced segment, never a dangling entry.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from capture import hash_chain
+from models import Gap, InputError, Manifest, Segment, Stream, StreamStatus, StorageError
+from storage.objects import ObjectStore, check_key
+
+
+def stream_prefix(stream_id: str) -> str:
+    if "/" in stream_id:
+        raise InputError(f"invalid stream id {stream_id!r}: '/' is not allowed")
+    try:
+        return check_key(f"streams/{stream_id}")
+    except StorageError as exc:
+        raise InputError(f"invalid stream id {stream_id!r}: use letters, digits, '.', '_', '-'") from exc
+
+
+def manifest_key(stream_id: str) -> str:
+    return f"{stream_prefix(stream_id)}/manifest.json"
+
+
+def segment_key(stream_id: str, seq: int) -> str:
+    return f"{stream_prefix(stream_id)}/segments/{seq:06d}.ts"
+
+
+def load_manifest(store: ObjectStore, stream_id: str) -> Manifest | None:
+    key = manifest_key(stream_id)
+    if not store.exists(key):
+        return None
+    return Manifest.model_validate_json(store.get(key))
+
+
+class StreamArchive:
+    """Appends segments and gaps to one stream's chain; resumes an existing stream without overwriting."""
+
+    def __init__(self, store: ObjectStore, manifest: Manifest) -> None:
+        self.store = store
+        self.manifest = manifest
+        self._next_seq = self._first_free_seq()
+
+    @classmethod
+    def open(cls, store: ObjectStore, stream: Stream) -> StreamArchive:
+        """Open the stream's archive, resuming its chain if it already exists."""
+        existing = load_manifest(store, stream.id)
+        if existing is not None:
+            manifest = existing.model_copy(update={"stream": existing.stream.model_copy(
+                update={"status": StreamStatus.RECORDING, "error": None})})
+        else:
+            manifest = Manifest(stream=stream, head=hash_chain.genesis(stream.id))
+        archive = cls(store, manifest)
+        archive._write_manifest()
+        return archive
+
+    @property
+    def stream_id(self) -> str:
+        return self.manifest.stream.id
+
+    @property
+    def end(self) -> float:
+        """Where the recording ends on the stream clock (t1 of the last entry)."""
+        return self.manifest.duration
+
+    def _first_free_seq(self) -> int:
+        used = [e.seq for e in self.manifest.entries]
+        prefix = f"{stream_prefix(self.stream_id)}/segments/"
+        for key in self.store.list(prefix):
+            name = key.rsplit("/", 1)[-1]
+            if name.endswith(".ts") and name[:-3].isdigit():
+                used.append(int(name[:-3]))  # an unreferenced segment from a crash keeps its number
+        return max(used, default=-1) + 1
+
+    def append_segment(
+        self, data: bytes, t0: float, t1: float, wall_clock: datetime | None = None,
+        clock_source: str = "recorder",
+    ) -> Segment:
+        seq = self._next_seq
+        key = segment_key(self.stream_id, seq)
+        self.store.put(key, data, overwrite=False)
+        digest = hash_chain.payload_hash(data)
+        chain = hash_chain.link(self.manifest.head, seq, t0, t1, "segment", digest)
+        seg = Segment(seq=seq, t0=t0, t1=t1, path=key, size=len(data), sha256=digest, chain=chain,
+                      wall_clock=wall_clock or self.manifest.stream.started_at + timedelta(seconds=t0),
+                      clock_source="source" if clock_source == "source" else "recorder")
+        self._append(seg)
+        return seg
+
+    def append_gap(self, t0: float, t1: float, reason: str) -> Gap:
+        seq = self._next_seq
+        chain = hash_chain.link(self.manifest.head, seq, t0, t1, "gap", hash_chain.payload_hash(reason.encode()))
+        gap = Gap(seq=seq, t0=t0, t1=t1, reason=reason, chain=chain)
+        self._append(gap)
+        return gap
+
+    def _append(self, entry: Segment | Gap) -> None:
+        self.manifest = self.manifest.model_copy(
+            update={"entries": [*self.manifest.entries, entry], "head": entry.chain})
+        self._next_seq = entry.seq + 1
+        self._write_manifest()
+
+    def finish(self, status: StreamStatus = StreamStatus.FINISHED, error: str | None = None) -> None:
+        stream = self.manifest.stream.model_copy(update={"status": status, "error": error})
+        self.manifest = self.manifest.model_copy(update={"stream": stream})
+        self._write_manifest()
+
+    def _write_manifest(self) -> None:
+        self.store.put(manifest_key(self.stream_id), self.manifest.model_dump_json(indent=1).encode())
+        self.store.put(f"{stream_prefix(self.stream_id)}/index.m3u8", hls_playlist(self.manifest).encode())
+
+
+def hls_playlist(manifest: Manifest) -> str:
+    """An HLS media playlist over the segments; gaps become discontinuities."""
+    segs = manifest.segments
+    target = max((math.ceil(s.t1 - s.t0) for s in segs), default=1)
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{target}", "#EXT-X-MEDIA-SEQUENCE:0"]
+    after_gap = False
+    for entry in manifest.entries:
+        if isinstance(entry, Gap):
+            after_gap = True
+            continue
+        if after_gap:
+            lines.append("#EXT-X-DISCONTINUITY")
+            after_gap = False
+        if entry.wall_clock is not None:
+            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{entry.wall_clock.isoformat(timespec='milliseconds')}")
+        lines.append(f"#EXTINF:{entry.t1 - entry.t0:.3f},")
+        lines.append(f"segments/{entry.seq:06d}.ts")
+    if manifest.stream.status in (StreamStatus.FINISHED, StreamStatus.FAILED):
+        lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,137 @@
+"""Demux a media container with PyAV into keyframe-aligned MPEG-TS segments (stream copy) and
+16 kHz mono audio chunks for transcription, in one pass.
+
+A segment closes at the first video keyframe at or after the target length (any packet for
+audio-only media), so every segment starts decodable. Times are seconds on the stream clock:
+the container's own timestamps minus its start, plus `t_offset` (where a resumed or reconnected
+recording continues).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import av
+import av.error
+import numpy as np
+
+from models import AudioChunk, CaptureError, InputError
+
+SAMPLE_RATE = 16000
+
+
+@dataclass(frozen=True)
+class SegmentData:
+    """A closed MPEG-TS segment's bytes and its span on the stream clock."""
+
+    data: bytes
+    t0: float
+    t1: float
+
+
+class _TsWriter:
+    """One MPEG-TS segment being muxed into memory."""
+
+    def __init__(self, templates: list[av.stream.Stream], t0: float) -> None:
+        self.buf = io.BytesIO()
+        self.out = av.open(self.buf, "w", format="mpegts")
+        self.map = {s.index: self.out.add_stream_from_template(s) for s in templates}
+        self.t0 = t0
+
+    def mux(self, packet: av.Packet) -> None:
+        packet.stream = self.map[packet.stream.index]
+        self.out.mux(packet)
+
+    def close(self, t1: float) -> SegmentData:
+        self.out.close()
+        return SegmentData(self.buf.getvalue(), self.t0, t1)
+
+
+class PyAVSegmenter:
+    """Cuts one opened input container; `run()` yields SegmentData and AudioChunk in stream order."""
+
+    def __init__(self, stream_id: str, target_s: float = 4.0, t_offset: float = 0.0) -> None:
+        self.stream_id = stream_id
+        self.target_s = target_s
+        self.t_offset = t_offset
+
+    def run(self, container: av.container.InputContainer) -> Iterator[SegmentData | AudioChunk]:
+        audio = next(iter(container.streams.audio), None)
+        if audio is None:
+            raise InputError(f"{container.name}: no audio track (OnRecord needs the host's voice)")
+        video = next(iter(container.streams.video), None)
+        templates = [s for s in (video, audio) if s is not None]
+        base = (container.start_time or 0) / av.time_base
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        writer: _TsWriter | None = None
+        pending: list[np.ndarray] = []
+        audio_t0: float | None = None
+        samples_out = 0
+        end = self.t_offset
+        try:
+            for packet in container.demux(*templates):
+                if packet.dts is None or packet.pts is None:
+                    continue  # flush packets carry no data
+                t = self.t_offset + max(0.0, float(packet.pts * packet.time_base) - base)
+                cut_here = packet.is_keyframe and (video is None or packet.stream is video)
+                if writer is None:
+                    writer = _TsWriter(templates, self.t_offset if end == self.t_offset else t)
+                elif cut_here and t - writer.t0 >= self.target_s:
+                    if pending:
+                        yield self._chunk(pending, audio_t0, samples_out)
+                        samples_out += sum(len(p) for p in pending)
+                        pending = []
+                    yield writer.close(t)
+                    writer = _TsWriter(templates, t)
+                if packet.stream is audio:
+                    for frame in self._decode(packet, resampler):
+                        if audio_t0 is None:
+                            audio_t0 = t
+                        pending.append(frame)
+                dur = float((packet.duration or 0) * packet.time_base)
+                end = max(end, t + dur)
+                writer.mux(packet)
+        except av.error.FFmpegError as exc:
+            raise CaptureError(f"{container.name}: cannot demux: {exc}") from exc
+        for frame in self._flush(resampler):
+            pending.append(frame)
+        if pending:
+            yield self._chunk(pending, audio_t0, samples_out)
+        if writer is not None:
+            yield writer.close(max(end, writer.t0))
+
+    def _decode(self, packet: av.Packet, resampler: av.AudioResampler) -> Iterator[np.ndarray]:
+        try:
+            frames = packet.decode()
+        except av.error.InvalidDataError:
+            return  # a corrupt audio packet is skippable; the segment keeps its bytes
+        for frame in frames:
+            for out in resampler.resample(frame):
+                yield out.to_ndarray().reshape(-1).astype(np.float32)
+
+    def _flush(self, resampler: av.AudioResampler) -> Iterator[np.ndarray]:
+        for out in resampler.resample(None):
+            yield out.to_ndarray().reshape(-1).astype(np.float32)
+
+    def _chunk(self, pending: list[np.ndarray], audio_t0: float | None, samples_before: int) -> AudioChunk:
+        # Position audio by sample count from the first audio packet: jitter-free and gapless.
+        t0 = (audio_t0 if audio_t0 is not None else self.t_offset) + samples_before / SAMPLE_RATE
+        return AudioChunk(self.stream_id, t0, np.concatenate(pending), SAMPLE_RATE)
+
+
+def open_input(url: str, timeout_s: float = 10.0) -> av.container.InputContainer:
+    """Open a file or network source; a clear InputError/CaptureError if it cannot be read as media."""
+    try:
+        return av.open(url, timeout=timeout_s)
+    except FileNotFoundError as exc:
+        raise InputError(f"{url}: no such file") from exc
+    except PermissionError as exc:
+        raise InputError(f"{url}: not readable (permission denied)") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{url}: is a directory, expected a media file") from exc
+    except av.error.InvalidDataError as exc:
+        raise InputError(f"{url}: not a media file (could not find a container format)") from exc
+    except av.error.FFmpegError as exc:
+        raise CaptureError(f"{url}: cannot open: {exc}") from exc

@@ -1,0 +1,209 @@
+"""The catalog: streams, utterances, claims and risks in SQL (SQLite by default, PostgreSQL at scale).
+
+Writes are idempotent by id (a retried task rewrites the same rows, never duplicates them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from models import CatalogError, Claim, Risk, Stream, StreamStatus, Utterance
+
+metadata = MetaData()
+
+streams = Table(
+    "streams",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("merchant", String(128), nullable=False, index=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("error", Text),
+)
+
+utterances = Table(
+    "utterances",
+    metadata,
+    Column("id", String(160), primary_key=True),
+    Column("stream_id", String(128), nullable=False, index=True),
+    Column("t0", Float, nullable=False, index=True),
+    Column("doc", JSON, nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("stream_id", String(128), nullable=False, index=True),
+    Column("type", String(32), nullable=False, index=True),
+    Column("t0", Float, nullable=False),
+    Column("product", String(128), index=True),
+    Column("risky", String(1), nullable=False, default="0"),
+    Column("doc", JSON, nullable=False),
+)
+
+risks = Table(
+    "risks",
+    metadata,
+    Column("id", String(220), primary_key=True),
+    Column("stream_id", String(128), nullable=False, index=True),
+    Column("utterance_id", String(160), nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("t0", Float, nullable=False),
+    Column("doc", JSON, nullable=False),
+)
+
+
+class Catalog:
+    """SQL catalog over SQLAlchemy Core. `load()` (or first use) creates the engine and tables."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            try:
+                self._engine = create_engine(self.url, future=True, pool_pre_ping=True)
+                metadata.create_all(self._engine)
+            except SQLAlchemyError as exc:
+                raise CatalogError(f"cannot open catalog {self.url!r}: {exc}") from exc
+        return self._engine
+
+    def load(self) -> Catalog:
+        _ = self.engine
+        return self
+
+    def _run(self, fn: Any) -> Any:
+        try:
+            with self.engine.begin() as conn:
+                return fn(conn)
+        except SQLAlchemyError as exc:
+            raise CatalogError(f"catalog operation failed: {exc}") from exc
+
+    # streams -----------------------------------------------------------------
+    def upsert_stream(self, stream: Stream) -> None:
+        row = stream.model_dump(mode="python")
+
+        def op(conn: Any) -> None:
+            conn.execute(delete(streams).where(streams.c.id == stream.id))
+            conn.execute(streams.insert().values(**row))
+
+        self._run(op)
+
+    def set_status(self, stream_id: str, status: StreamStatus, error: str | None = None) -> None:
+        self._run(
+            lambda c: c.execute(
+                update(streams).where(streams.c.id == stream_id).values(status=status.value, error=error)
+            )
+        )
+
+    def get_stream(self, stream_id: str) -> Stream | None:
+        row = self._run(lambda c: c.execute(select(streams).where(streams.c.id == stream_id)).first())
+        return _stream(row._mapping) if row else None
+
+    def list_streams(self, merchant: str | None = None) -> list[Stream]:
+        q = select(streams).order_by(streams.c.started_at)
+        if merchant:
+            q = q.where(streams.c.merchant == merchant)
+        return [_stream(r._mapping) for r in self._run(lambda c: c.execute(q).all())]
+
+    # utterances, claims, risks ----------------------------------------------
+    def add_utterances(self, items: Sequence[Utterance]) -> None:
+        self._replace(utterances, [
+            {"id": u.id, "stream_id": u.stream_id, "t0": u.t0, "doc": u.model_dump(mode="json")} for u in items
+        ])
+
+    def add_claims(self, items: Sequence[Claim]) -> None:
+        self._replace(claims, [
+            {
+                "id": c.id, "stream_id": c.stream_id, "type": c.type.value, "t0": c.t0,
+                "product": c.product, "risky": "1" if c.risks else "0", "doc": c.model_dump(mode="json"),
+            }
+            for c in items
+        ])
+
+    def add_risks(self, stream_id: str, utterance_id: str, t0: float, items: Sequence[Risk]) -> None:
+        self._replace(risks, [
+            {
+                "id": f"{utterance_id}:r{i}", "stream_id": stream_id, "utterance_id": utterance_id,
+                "rule": r.rule.value, "t0": t0, "doc": r.model_dump(mode="json"),
+            }
+            for i, r in enumerate(items)
+        ])
+
+    def _replace(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+
+        def op(conn: Any) -> None:
+            conn.execute(delete(table).where(table.c.id.in_([r["id"] for r in rows])))
+            conn.execute(table.insert(), rows)
+
+        self._run(op)
+
+    def utterances(self, stream_id: str) -> list[Utterance]:
+        q = select(utterances.c.doc).where(utterances.c.stream_id == stream_id).order_by(utterances.c.t0)
+        return [Utterance.model_validate(r[0]) for r in self._run(lambda c: c.execute(q).all())]
+
+    def claims(
+        self,
+        stream_id: str | None = None,
+        type_: str | None = None,
+        risky: bool = False,
+        product: str | None = None,
+        stream_ids: Iterable[str] | None = None,
+    ) -> list[Claim]:
+        q = select(claims.c.doc).order_by(claims.c.stream_id, claims.c.t0)
+        if stream_id:
+            q = q.where(claims.c.stream_id == stream_id)
+        if stream_ids is not None:
+            q = q.where(claims.c.stream_id.in_(list(stream_ids)))
+        if type_:
+            q = q.where(claims.c.type == type_)
+        if risky:
+            q = q.where(claims.c.risky == "1")
+        if product:
+            q = q.where(claims.c.product == product)
+        return [Claim.model_validate(r[0]) for r in self._run(lambda c: c.execute(q).all())]
+
+    def iter_streams_content(self) -> Iterator[tuple[Stream, list[Utterance], list[Claim]]]:
+        """Every stream with its utterances and claims, for rebuilding the search index."""
+        for s in self.list_streams():
+            yield s, self.utterances(s.id), self.claims(stream_id=s.id)
+
+    def delete_stream_content(self, stream_id: str) -> None:
+        def op(conn: Any) -> None:
+            for table in (utterances, claims, risks):
+                conn.execute(delete(table).where(table.c.stream_id == stream_id))
+
+        self._run(op)
+
+
+def _stream(row: Any) -> Stream:
+    data = dict(row)
+    if data["started_at"].tzinfo is None:  # SQLite drops the zone; we only ever store UTC
+        data["started_at"] = data["started_at"].replace(tzinfo=UTC)
+    return Stream(**data)
