@@ -11,7 +11,7 @@ import math
 from datetime import datetime, timedelta
 
 from capture import hash_chain
-from models import Gap, InputError, Manifest, Segment, Stream, StreamStatus, StorageError
+from models import Gap, InputError, Manifest, Segment, StorageError, Stream, StreamStatus
 from storage.objects import ObjectStore, check_key
 
 
@@ -52,8 +52,13 @@ class StreamArchive:
         """Open the stream's archive, resuming its chain if it already exists."""
         existing = load_manifest(store, stream.id)
         if existing is not None:
-            manifest = existing.model_copy(update={"stream": existing.stream.model_copy(
-                update={"status": StreamStatus.RECORDING, "error": None})})
+            manifest = existing.model_copy(
+                update={
+                    "stream": existing.stream.model_copy(
+                        update={"status": StreamStatus.RECORDING, "error": None}
+                    )
+                }
+            )
         else:
             manifest = Manifest(stream=stream, head=hash_chain.genesis(stream.id))
         archive = cls(store, manifest)
@@ -79,7 +84,11 @@ class StreamArchive:
         return max(used, default=-1) + 1
 
     def append_segment(
-        self, data: bytes, t0: float, t1: float, wall_clock: datetime | None = None,
+        self,
+        data: bytes,
+        t0: float,
+        t1: float,
+        wall_clock: datetime | None = None,
         clock_source: str = "recorder",
     ) -> Segment:
         seq = self._next_seq
@@ -87,22 +96,33 @@ class StreamArchive:
         self.store.put(key, data, overwrite=False)
         digest = hash_chain.payload_hash(data)
         chain = hash_chain.link(self.manifest.head, seq, t0, t1, "segment", digest)
-        seg = Segment(seq=seq, t0=t0, t1=t1, path=key, size=len(data), sha256=digest, chain=chain,
-                      wall_clock=wall_clock or self.manifest.stream.started_at + timedelta(seconds=t0),
-                      clock_source="source" if clock_source == "source" else "recorder")
+        seg = Segment(
+            seq=seq,
+            t0=t0,
+            t1=t1,
+            path=key,
+            size=len(data),
+            sha256=digest,
+            chain=chain,
+            wall_clock=wall_clock or self.manifest.stream.started_at + timedelta(seconds=t0),
+            clock_source="source" if clock_source == "source" else "recorder",
+        )
         self._append(seg)
         return seg
 
     def append_gap(self, t0: float, t1: float, reason: str) -> Gap:
         seq = self._next_seq
-        chain = hash_chain.link(self.manifest.head, seq, t0, t1, "gap", hash_chain.payload_hash(reason.encode()))
+        chain = hash_chain.link(
+            self.manifest.head, seq, t0, t1, "gap", hash_chain.payload_hash(reason.encode())
+        )
         gap = Gap(seq=seq, t0=t0, t1=t1, reason=reason, chain=chain)
         self._append(gap)
         return gap
 
     def _append(self, entry: Segment | Gap) -> None:
         self.manifest = self.manifest.model_copy(
-            update={"entries": [*self.manifest.entries, entry], "head": entry.chain})
+            update={"entries": [*self.manifest.entries, entry], "head": entry.chain}
+        )
         self._next_seq = entry.seq + 1
         self._write_manifest()
 

@@ -10,7 +10,7 @@ recording continues).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import av
@@ -34,7 +34,7 @@ class SegmentData:
 class _TsWriter:
     """One MPEG-TS segment being muxed into memory."""
 
-    def __init__(self, templates: list[av.stream.Stream], t0: float) -> None:
+    def __init__(self, templates: Sequence[av.stream.Stream], t0: float) -> None:
         self.buf = io.BytesIO()
         self.out = av.open(self.buf, "w", format="mpegts")
         self.map = {s.index: self.out.add_stream_from_template(s) for s in templates}
@@ -108,6 +108,7 @@ class PyAVSegmenter:
         except av.error.InvalidDataError:
             return  # a corrupt audio packet is skippable; the segment keeps its bytes
         for frame in frames:
+            assert isinstance(frame, av.AudioFrame)
             for out in resampler.resample(frame):
                 yield out.to_ndarray().reshape(-1).astype(np.float32)
 

@@ -38,8 +38,10 @@ def verify_stream(store: ObjectStore, stream_id: str) -> VerifyReport:
     for i, entry in enumerate(manifest.entries):
         name = f"gap {entry.seq}" if isinstance(entry, Gap) else f"segment {entry.seq:06d}"
         if last_t1 is not None and abs(entry.t0 - last_t1) > _TIME_TOLERANCE:
-            failures.append(f"{name}: starts at {entry.t0:.3f}s but the previous entry ends at {last_t1:.3f}s "
-                            "(an unrecorded gap)")
+            failures.append(
+                f"{name}: starts at {entry.t0:.3f}s but the previous entry ends at {last_t1:.3f}s "
+                "(an unrecorded gap)"
+            )
         if i and entry.seq <= manifest.entries[i - 1].seq:
             failures.append(f"{name}: out of order")
         if isinstance(entry, Gap):
@@ -54,8 +56,14 @@ def verify_stream(store: ObjectStore, stream_id: str) -> VerifyReport:
             if data is not None and digest != entry.sha256:
                 failures.append(f"{name}: content hash mismatch ({entry.path} was altered)")
             recorded += entry.t1 - entry.t0
-        expected = hash_chain.link(prev, entry.seq, entry.t0, entry.t1, entry.kind,
-                                   entry.sha256 if not isinstance(entry, Gap) else digest)
+        expected = hash_chain.link(
+            prev,
+            entry.seq,
+            entry.t0,
+            entry.t1,
+            entry.kind,
+            entry.sha256 if not isinstance(entry, Gap) else digest,
+        )
         if expected != entry.chain:
             failures.append(f"{name}: chain link broken")
         prev = entry.chain
@@ -64,9 +72,16 @@ def verify_stream(store: ObjectStore, stream_id: str) -> VerifyReport:
         failures.append("chain head does not match the last entry")
     span = (manifest.entries[-1].t1 - manifest.entries[0].t0) if manifest.entries else 0.0
     return VerifyReport(
-        stream=stream_id, ok=not failures, segments=len(manifest.segments),
-        gaps=[{"t0": g.t0, "t1": g.t1, "duration": round(g.t1 - g.t0, 3), "reason": g.reason}
-              for g in manifest.gaps],
-        recorded_s=round(recorded, 3), span_s=round(span, 3),
-        coverage=round(recorded / span, 4) if span else 0.0, head=manifest.head, failures=failures,
+        stream=stream_id,
+        ok=not failures,
+        segments=len(manifest.segments),
+        gaps=[
+            {"t0": g.t0, "t1": g.t1, "duration": round(g.t1 - g.t0, 3), "reason": g.reason}
+            for g in manifest.gaps
+        ],
+        recorded_s=round(recorded, 3),
+        span_s=round(span, 3),
+        coverage=round(recorded / span, 4) if span else 0.0,
+        head=manifest.head,
+        failures=failures,
     )

@@ -1,22 +1,22 @@
 """Domain types shared by every OnRecord stage (pydantic v2, frozen). No I/O here."""
 
+from models.claims import Claim, ClaimType, Product, Risk, RiskRule, Severity
 from models.errors import (
     CaptureError,
     CatalogError,
     ClaimsError,
     ConfigError,
-    IndexError_,
     InputError,
     ModelAssetError,
     OnRecordError,
+    SearchIndexError,
     StorageError,
     TranscriptionError,
     VerificationError,
 )
 from models.media import AudioChunk, Gap, Manifest, Segment, Stream, StreamStatus
-from models.claims import Claim, ClaimType, Product, Risk, RiskRule, Severity
-from models.transcript import Correction, Utterance, Word
 from models.search import SearchFilters, SearchHit
+from models.transcript import Correction, Utterance, Word
 
 __all__ = [
     "AudioChunk",
@@ -28,7 +28,7 @@ __all__ = [
     "ConfigError",
     "Correction",
     "Gap",
-    "IndexError_",
+    "SearchIndexError",
     "InputError",
     "Manifest",
     "ModelAssetError",

@@ -9,7 +9,7 @@
     ├── CatalogError         catalog (SQL) failure
     ├── TranscriptionError   speech-to-text failure
     ├── ClaimsError          claim extraction failure
-    ├── IndexError_          search index failure (underscore: avoids the builtin)
+    ├── SearchIndexError     search index failure
     └── VerificationError    a hash chain, segment or bundle failed verification
 
 Third-party exceptions are translated once, at the adapter that calls the library.
@@ -52,7 +52,7 @@ class ClaimsError(OnRecordError):
     """Claim extraction failed."""
 
 
-class IndexError_(OnRecordError):  # noqa: N801 - trailing underscore avoids shadowing IndexError
+class SearchIndexError(OnRecordError):
     """The search index failed."""
 
 

@@ -132,27 +132,46 @@ class Catalog:
 
     # utterances, claims, risks ----------------------------------------------
     def add_utterances(self, items: Sequence[Utterance]) -> None:
-        self._replace(utterances, [
-            {"id": u.id, "stream_id": u.stream_id, "t0": u.t0, "doc": u.model_dump(mode="json")} for u in items
-        ])
+        self._replace(
+            utterances,
+            [
+                {"id": u.id, "stream_id": u.stream_id, "t0": u.t0, "doc": u.model_dump(mode="json")}
+                for u in items
+            ],
+        )
 
     def add_claims(self, items: Sequence[Claim]) -> None:
-        self._replace(claims, [
-            {
-                "id": c.id, "stream_id": c.stream_id, "type": c.type.value, "t0": c.t0,
-                "product": c.product, "risky": "1" if c.risks else "0", "doc": c.model_dump(mode="json"),
-            }
-            for c in items
-        ])
+        self._replace(
+            claims,
+            [
+                {
+                    "id": c.id,
+                    "stream_id": c.stream_id,
+                    "type": c.type.value,
+                    "t0": c.t0,
+                    "product": c.product,
+                    "risky": "1" if c.risks else "0",
+                    "doc": c.model_dump(mode="json"),
+                }
+                for c in items
+            ],
+        )
 
     def add_risks(self, stream_id: str, utterance_id: str, t0: float, items: Sequence[Risk]) -> None:
-        self._replace(risks, [
-            {
-                "id": f"{utterance_id}:r{i}", "stream_id": stream_id, "utterance_id": utterance_id,
-                "rule": r.rule.value, "t0": t0, "doc": r.model_dump(mode="json"),
-            }
-            for i, r in enumerate(items)
-        ])
+        self._replace(
+            risks,
+            [
+                {
+                    "id": f"{utterance_id}:r{i}",
+                    "stream_id": stream_id,
+                    "utterance_id": utterance_id,
+                    "rule": r.rule.value,
+                    "t0": t0,
+                    "doc": r.model_dump(mode="json"),
+                }
+                for i, r in enumerate(items)
+            ],
+        )
 
     def _replace(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if not rows:

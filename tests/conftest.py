@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
-def make_media(path: Path, seconds: float = 12.0, *, video: bool = True, audio: bool = True,
-               gop: int = 30, fps: int = 15) -> Path:
+def make_media(
+    path: Path, seconds: float = 12.0, *, video: bool = True, audio: bool = True, gop: int = 30, fps: int = 15
+) -> Path:
     """A test-pattern + tone MP4 (H.264 with a keyframe every `gop` frames, AAC), via ffmpeg."""
     args = ["ffmpeg", "-v", "error", "-y"]
     if video:
@@ -21,8 +22,20 @@ def make_media(path: Path, seconds: float = 12.0, *, video: bool = True, audio: 
         args += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000"]
     args += ["-t", str(seconds)]
     if video:
-        args += ["-c:v", "libx264", "-preset", "ultrafast", "-g", str(gop), "-keyint_min", str(gop),
-                 "-sc_threshold", "0", "-pix_fmt", "yuv420p"]
+        args += [
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            str(gop),
+            "-keyint_min",
+            str(gop),
+            "-sc_threshold",
+            "0",
+            "-pix_fmt",
+            "yuv420p",
+        ]
     if audio:
         args += ["-c:a", "aac", "-b:a", "32k"]
     subprocess.run([*args, str(path)], check=True)

