@@ -1,0 +1,104 @@
+"""The composition root: builds each stage from Settings, lazily, so a command pays only for what it uses."""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from models import InputError, Product
+from pipeline.settings import Settings
+from storage.catalog import Catalog
+from storage.objects import ObjectStore, make_store
+
+if TYPE_CHECKING:
+    from claims.extractor import ClaimExtractor
+    from index.embedder import SentenceTransformerEmbedder
+    from index.hybrid import HybridIndex
+    from transcribe.transcriber import FasterWhisperTranscriber
+
+
+def load_products(path: Path | None) -> list[Product]:
+    """Read a products file ``{"products": [{"id", "name", "aliases", "link"}]}``; InputError if malformed."""
+    if path is None:
+        return []
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        items = raw["products"] if isinstance(raw, dict) else raw
+        return [Product.model_validate(p) for p in items]
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such products file") from exc
+    except (json.JSONDecodeError, KeyError, TypeError, ValidationError) as exc:
+        raise InputError(
+            f'{path}: not a products file (expected {{"products": [{{"id", "name", '
+            f'"aliases", "link"}}]}}): {exc}'
+        ) from exc
+
+
+class Services:
+    """Holds the settings and builds the store, catalog, models and index on first use."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._lock = threading.Lock()
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        return make_store(self.settings.resolved_store_url)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return Catalog(self.settings.resolved_database_url).load()
+
+    def whisper_model_path(self) -> str:
+        from transcribe.assets import ensure_whisper_model
+
+        return ensure_whisper_model(self.settings.whisper_model, self.settings.models_dir)
+
+    def embed_model_path(self) -> str:
+        from index.assets import ensure_e5_model
+
+        return ensure_e5_model(self.settings.embed_model, self.settings.models_dir)
+
+    def transcriber(self, products: list[Product] | None = None) -> FasterWhisperTranscriber:
+        """A loaded transcriber with the commerce lexicon plus this stream's product names."""
+        from transcribe.correction import DomainCorrector
+        from transcribe.transcriber import FasterWhisperTranscriber
+
+        s = self.settings
+        return FasterWhisperTranscriber(
+            self.whisper_model_path(),
+            device=s.whisper_device,
+            compute_type=s.whisper_compute_type,
+            cpu_threads=s.whisper_threads,
+            beam_size=s.whisper_beam_size,
+            corrector=DomainCorrector(products=products or []),
+        )
+
+    @cached_property
+    def embedder(self) -> SentenceTransformerEmbedder:
+        from index.embedder import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(self.embed_model_path())
+
+    def extractor(self, products: list[Product] | None = None, fallback: bool = True) -> ClaimExtractor:
+        from claims.extractor import ClaimExtractor
+
+        return ClaimExtractor(
+            products=products or [], embedder=self.embedder if fallback else None, fallback=fallback
+        )
+
+    @cached_property
+    def index(self) -> HybridIndex:
+        from index.hybrid import HybridIndex
+
+        return HybridIndex(self.settings.index_dir, self.embedder)
+
+    def clip_url(self, stream_id: str, t0: float, t1: float, pad: float = 2.0) -> str:
+        start, end = max(0.0, t0 - pad), t1 + pad
+        return f"{self.settings.public_url}/v1/streams/{stream_id}/clip?start={start:.2f}&end={end:.2f}"

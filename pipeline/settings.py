@@ -1,0 +1,45 @@
+"""OnRecord's one Settings object (env prefix ONRECORD_), read once by the composition root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting has a default that works with no services: SQLite, a local folder, in-process."""
+
+    model_config = SettingsConfigDict(env_prefix="ONRECORD_", extra="ignore")
+
+    data_dir: Path = Path("onrecord-data")
+    database_url: str | None = None  # default: SQLite in data_dir
+    store_url: str | None = None  # default: file:// in data_dir; s3://bucket?endpoint=host:port
+    broker_url: str | None = None  # unset = in-process workers
+    whisper_model: str = "bundled"  # or any faster-whisper size name or model folder
+    whisper_device: str = "cpu"
+    whisper_compute_type: str = "int8"
+    whisper_threads: int = 2
+    whisper_beam_size: int = 5
+    embed_model: str = "bundled"  # or any sentence-transformers name or folder
+    retention_days: int = 180
+    segment_seconds: float = 4.0
+    merchant: str = "default"
+    public_url: str = ""  # prefix for clip URLs, e.g. https://onrecord.example.com
+    webhook_url: str = ""  # where ticket results are POSTed (HMAC-signed); unset = no webhook
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'catalog.sqlite3').resolve()}"
+
+    @property
+    def resolved_store_url(self) -> str:
+        return self.store_url or f"file://{(self.data_dir / 'store').resolve()}"
