@@ -1,0 +1,175 @@
+"""Text canonicalisation before the rules run: width folding and pinyin-tolerant term repair.
+
+ASR on live-commerce speech swaps homophones (发货→发火, 包邮→包油, 无理由→无理游,
+敏感肌→敏感机). `canonicalise` returns a copy of the text *of the same length* in which
+every window whose toneless (and accent-folded) pinyin equals a domain term's is replaced by
+that term. Because lengths never change, a span found in the canonical text is the same span
+in the original, so quotes are always cut from what was actually said.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import jieba
+from pypinyin import Style, pinyin
+
+# Domain terms the rules depend on. Two or more characters each: single characters have too
+# many homophones to repair safely.
+DOMAIN_TERMS: tuple[str, ...] = (
+    "发货", "包邮", "无理由", "敏感肌", "运费险", "赠品", "赠送", "正品", "退货", "退款",
+    "包退", "包换", "包赔", "假一赔", "顺丰", "圆通", "中通", "申通", "韵达", "邮政", "极兔",
+    "京东", "下单", "链接", "面膜", "保质期", "孕妇", "宝宝", "微信", "私信",
+    "秒杀", "到手价", "满减", "授权", "旗舰店", "厂家直销", "当天发", "直播间", "小时",
+    "优惠券", "原价", "过敏", "破损", "包赔", "赔付", "补发", "不满意", "质量问题",
+    # rule vocabulary without a common homophone word (checked against jieba's dictionary:
+    # 防水/放水, 保湿/宝石, 半价/搬家 collide and are left out)
+    "只要", "券后", "立减", "直降", "便宜", "同款", "小样", "再送", "还送", "就送", "送一", "送两",
+    "可以", "放心", "适合", "适用", "保证", "效果", "见效", "专柜", "验货", "工厂", "直发",
+    "明天", "后天", "今天", "当天", "发出", "寄出", "你们", "主播", "最后", "下架", "告急", "限量",
+    "百分百", "副作用", "治疗", "治好", "净含量", "内存", "毫升", "毫安", "毫米", "厘米",
+    "学生", "宠物", "孕妇", "糖尿病人", "降血糖", "去污", "除菌", "透气", "吸汗", "保暖", "最火",
+)
+
+# Units after a numeral: a homophone right after a number is read as the unit (三甜→三天,
+# 十篇→十片, 三见→三件). Only units whose homophones rarely follow numbers in chat are
+# repaired (克/寸/斤 turned 一课, 100万存款, 三金 into specs on real streamer speech).
+UNITS = "天片件折"
+_KEEP_AFTER_NUMERAL = set("减键检建健荐添者这直次好点些样起定般共种下边遍家会分名位人期间周岁声句首份只号")
+_NUMERAL = set("0123456789零〇一二两三四五六七八九十百千万半")
+
+# Accent folds (zh/z, in/ing ...) were tried and dropped: they merge 正品 with 赠品 and 宝石
+# with 保湿. Whisper's errors on these terms are exact toneless homophones, so readings must
+# match exactly (any reading of a polyphonic character counts).
+_FOLD: tuple[tuple[str, str], ...] = ()
+
+_PUNCT = re.compile(r"[\s，。！？；、,.!?;:：…~～·\"'“”‘’（）()【】\[\]]")
+
+
+def _fold(syllable: str) -> str:
+    for a, b in _FOLD:
+        syllable = syllable.replace(a, b)
+    return syllable
+
+
+@lru_cache(maxsize=8192)
+def char_sounds(ch: str) -> frozenset[str]:
+    """The toneless primary reading of one character (empty for non-Han characters)."""
+    if not ("\u4e00" <= ch <= "\u9fff"):
+        return frozenset()
+    # The primary reading only: heteronyms make 不 (fou) sound like 包 (fu) and turn 不退 into 包退.
+    return frozenset(_fold(r) for r in pinyin(ch, style=Style.NORMAL)[0])
+
+
+class TermRepairer:
+    """Pinyin-tolerant repair of a fixed set of terms (domain terms, product names)."""
+
+    def __init__(self, terms: tuple[str, ...] | list[str]) -> None:
+        self._index: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
+        self._terms = frozenset(t for t in terms if len(t) >= 2)
+        self._lengths = sorted({len(t) for t in self._terms}, reverse=True)
+        for term in sorted(self._terms, key=len, reverse=True):
+            sounds = [char_sounds(c) for c in term]
+            if not all(sounds):
+                continue  # only all-Han terms can be matched by sound
+            for first in sounds[0]:
+                self._index.setdefault(first, []).append((term, sounds))
+
+    def repair(self, chars: list[str], words: WordGuard | None = None) -> None:
+        """Replace, in place, every window that sounds like a term (longest terms first).
+
+        With `words`, a window is only replaced when it starts and ends on a word boundary and is
+        not itself a frequent word (云豹欢迎 must not yield 包换, 保佑 must not become 包邮)."""
+        i = 0
+        while i < len(chars):
+            present = next((n for n in self._lengths if "".join(chars[i : i + n]) in self._terms), 0)
+            if present:  # already a correct term: never "repair" 正品 into 赠品
+                i += present
+                continue
+            replaced = 0
+            for first in char_sounds(chars[i]):
+                for term, sounds in self._index.get(first, ()):
+                    n = len(term)
+                    window = chars[i : i + n]
+                    if len(window) < n or "".join(window) == term:
+                        continue
+                    if all(char_sounds(c) & s for c, s in zip(window, sounds, strict=True)) and (
+                        words is None or words.allows(i, i + n, "".join(window))
+                    ):
+                        chars[i : i + n] = list(term)
+                        replaced = n
+                        break
+                if replaced:
+                    break
+            i += replaced or 1
+
+
+DEFAULT_REPAIRER = TermRepairer(DOMAIN_TERMS)
+_FREQUENT = 300  # jieba dictionary count above which a window is a real word, not an ASR slip
+_TOKENIZER: jieba.Tokenizer | None = None
+
+
+class WordGuard:
+    """Word boundaries (jieba) of one text, and whether a window is a frequent word itself."""
+
+    def __init__(self, text: str) -> None:
+        global _TOKENIZER
+        if _TOKENIZER is None:  # loaded on first use, never at import
+            _TOKENIZER = jieba.Tokenizer()
+            _TOKENIZER.initialize()
+        self._tok = _TOKENIZER
+        self.bounds = {0, len(text)}
+        for _, start, end in self._tok.tokenize(text):
+            self.bounds.update((start, end))
+
+    def allows(self, start: int, end: int, window: str) -> bool:
+        return start in self.bounds and end in self.bounds and self._tok.FREQ.get(window, 0) < _FREQUENT
+
+
+def fold_width(text: str) -> str:
+    """Full-width digits/letters/% to ASCII, lower-case Latin; length-preserving. Punctuation is kept."""
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch)
+        out.append(folded.lower() if len(folded) == 1 and (folded.isalnum() or folded in "%.") else ch)
+    return "".join(out)
+
+
+_UNIT_BY_SOUND = {r: u for u in UNITS for r in pinyin(u, style=Style.NORMAL)[0]}
+
+
+def _repair_units(chars: list[str]) -> None:
+    for i in range(1, len(chars)):
+        ch = chars[i]
+        if chars[i - 1] in _NUMERAL and ch not in UNITS and ch not in _KEEP_AFTER_NUMERAL and ch not in _NUMERAL:
+            unit = next((_UNIT_BY_SOUND[r] for r in char_sounds(ch) if r in _UNIT_BY_SOUND), None)
+            nxt = chars[i + 1] if i + 1 < len(chars) else ""
+            if unit and nxt not in UNITS:
+                chars[i] = unit
+
+
+def canonicalise(text: str, extra: TermRepairer | None = None, base: TermRepairer | None = None) -> str:
+    """Return `text` with width folded and homophone ASR errors of domain terms repaired.
+
+    Guarantees `len(result) == len(text)`; a window is only replaced when every character
+    shares a reading with the term's character at that place. `extra` repairs further terms
+    (the stream's product names) after the domain terms; `base` replaces the default domain
+    repairer (the extractor passes one that also knows every rule-lexicon word).
+    """
+    folded = fold_width(text)
+    chars = list(folded)
+    (base or DEFAULT_REPAIRER).repair(chars, WordGuard(folded))
+    _repair_units(chars)
+    if extra is not None:
+        extra.repair(chars)
+    return "".join(chars)
+
+
+def is_punct(ch: str) -> bool:
+    return bool(_PUNCT.match(ch))
+
+
+def strip_punct(text: str) -> str:
+    return _PUNCT.sub("", text)

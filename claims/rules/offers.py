@@ -1,0 +1,153 @@
+"""Gift and price rules.
+
+gift {item, quantity, condition}: 下单送一片面膜 → {"item": "面膜", "quantity": 1, "condition": "下单"};
+买二送一 → {"item": "同款", "quantity": 1, "condition": "买2"}.
+price {amount, currency, discount}: amount a float in CNY; discount a canonical string with
+Arabic digits: "满200减30", "第2件半价", "第2件5折", "8折", "立减20", "券减10", "半价", "最低价".
+"""
+
+from __future__ import annotations
+
+import re
+
+from claims.context import order_condition
+from claims.numbers import NUM, price_amount, to_number
+from claims.rules.base import Hit, Rule, Value, rule
+from models import ClaimType
+
+G, P = ClaimType.GIFT, ClaimType.PRICE
+_CL = r"(?:片|个|支|瓶|盒|包|袋|双|件|套|张|条|只|份|罐|管|根|块|把|本|对|副|台|斤|支装|颗|枚|杯|桶|卷|瓶装)"
+_TO = r"(?:你们|你|您|大家|家人们|宝宝们|姐妹们|各位|给你们|给你|给大家|给您)"
+_STOP = re.compile(r"(?:哦|啊|呀|哈|了|的话|呢|吧|啦|给|都|还|再|和|跟|加|一起|包邮|就|噢|嘛|咯|喔|免费|到手|作为|当|价值|外加)")
+_NOT_ITEMS = ("比心", "跑车", "玫瑰", "嘉年华", "火箭", "小心心", "人气票", "票", "字", "灯牌", "粉丝团", "钱", "孩子", "一送", "送", "不起", "门", "客", "运费险", "到", "达", "货", "给", "的", "礼物", "没", "句", "首", "声", "波", "赞", "祝福", "花", "上", "走", "回", "出")
+
+
+def _item(raw: str) -> str | None:
+    cut = _STOP.search(raw)
+    item = raw[: cut.start()] if cut else raw
+    item = item.strip("的 ")
+    if not item or any(item.startswith(x) for x in _NOT_ITEMS):
+        return None
+    return item
+
+
+@rule(G, rf"(?:赠送|加送|再送|还送|额外送|多送|免费送|白送|附赠|送|赠(?!品))(?!到|达|货|给他|给她|礼物|走|你们走|出去|人|的|我|他|她|了|来|过)(?:{_TO})?\s*({NUM})?\s*({_CL})?\s*([\u4e00-\u9fffa-z0-9]{{0,10}})")
+def gift_item(h: Hit) -> Value | None:
+    qty = to_number(h.group(1)) if h.group(1) else None
+    item = _item(h.group(3) or "")
+    if item is not None and qty is None:  # 送同款小样一份: the count comes after the item
+        tail = re.search(rf"({NUM}){_CL}$", item)
+        if tail and tail.start() > 0:
+            qty, item = to_number(tail.group(1)), item[: tail.start()]
+    if item is None and qty is not None and h.group(2):
+        named = re.sub(r"^(?:这个|那个|这款|我们的?)", "", h.before)
+        item = named if re.fullmatch(r"[\u4e00-\u9fff]{1,6}", named) else "同款"
+    if item is None:
+        return None
+    cond = _gift_condition(h)
+    verb_recipient = h.group(0)[: len(h.group(0)) - len(h.group(3) or "")]
+    strong = re.search(r"赠|加送|再送|还送|额外|多送|免费送|白送|就送|都送|你们|大家|家人们|宝宝们|姐妹们|各位",
+                       verb_recipient + h.before[-2:])
+    counted = qty is not None and (item == "同款" or len(item) >= 2)
+    if cond is None and not strong and not counted:
+        return None  # 送个比心 / 你送玫瑰花: viewers' virtual gifts, not a merchant's promise
+    if re.search(r"(?:你|我|他|她|谁|大哥|给我|给他)(?:也|就|都|还)?$", h.before) or re.search(r"谢", h.clause_text):
+        return None  # 谢谢X送的: thanks for a viewer's gift
+    value: Value = {"item": item, "quantity": qty if isinstance(qty, int) else None}
+    value["condition"] = cond
+    return value
+
+
+def _gift_condition(h: Hit) -> str | None:
+    """Conditions before the gift in its clause, else in the previous clause unless that one has its own gift."""
+    cond = order_condition(h.before)
+    prev = h.previous_clause
+    if cond is None and prev and not re.search(r"送|赠", prev):
+        cond = order_condition(prev)
+    return cond
+
+
+@rule(G, rf"(?:买|拍)({NUM})(?:件|个|瓶|盒|套|份|单|支|双|包|袋|箱)?(?:送|赠|再送)({NUM})(?:件|个|瓶|盒|套|份|支|双|包|袋|箱)?(?![\u4e00-\u9fff]{{0,1}}(?:面膜|小样))")
+def buy_n_get_m(h: Hit) -> Value | None:
+    a, b = to_number(h.group(1)), to_number(h.group(2))
+    if not isinstance(a, int) or not isinstance(b, int):
+        return None
+    return {"item": "同款", "quantity": b, "condition": f"买{a}"}
+
+
+@rule(G, r"(?:有|带|附|附带|还有|加)赠品|赠品(?:是|有)([\u4e00-\u9fff]{1,8})")
+def gift_word(h: Hit) -> Value | None:
+    if h.group(1) and _item(h.group(1)) is None:
+        return None  # 赠品是没有的
+    item = _item(h.group(1) or "") or "赠品"
+    return {"item": item, "quantity": None, "condition": _gift_condition(h)}
+
+
+_AMOUNT_CUE = r"(?:只要|只需|仅需|仅要|到手价?|直播价|秒杀价|活动价|券后价?|现价|一口价|福利价|特价|售价|价格|卖)"
+
+
+@rule(P, rf"{_AMOUNT_CUE}(?:是|只要|就|才|都|也|只|直接){{0,2}}\s*({NUM})(?:\s*(?:元|块钱|块)\s*({NUM})?)?")
+def cued_amount(h: Hit) -> Value | None:
+    if re.match(r"[\u4e00-\u9fff]", h.text[h.m.end() : h.m.end() + 1]) and not re.match(
+        r"[元块钱一两包到哦啊呀了的拍件瓶盒]", h.text[h.m.end() : h.m.end() + 1]
+    ):
+        return None  # 只要一断播: a number word, not a price
+    amount = price_amount(h.group(1), h.group(2))
+    if amount is None or amount <= 0 or amount > 100000:
+        return None
+    return {"amount": amount, "currency": "CNY"}
+
+
+@rule(P, rf"(?<![满减省值券赔])({NUM})\s*(?:元|块钱|块)(?:\s*({NUM})(?![件个瓶盒斤元块\d]))?")
+def unit_amount(h: Hit) -> Value | None:
+    before = h.text[max(h.clause.start, h.m.start() - 4) : h.m.start()]
+    after = h.text[h.m.end() : h.m.end() + 4]
+    if re.search(r"满|减|价值|省|原价|立减|优惠|券|赔|红包|送|直降|便宜", before) or re.match(r"[的]?(?:券|优惠|红包|无门槛|以上)", after):
+        return None
+    near_before = h.text[max(h.clause.start, h.m.start() - 5) : h.m.start()]
+    if not (re.search(r"只要|只需|仅|到手|秒杀|一口价|直播间|现价|特价", near_before)
+            or re.match(r"(?:包邮|一(?:件|瓶|盒|斤|个|套|份|箱|袋)|两件|到手)", after)):
+        return None  # 每天发50块, 一开始10块: amounts, not this product's price
+    amount = price_amount(h.group(1), h.group(2))
+    return {"amount": amount, "currency": "CNY"} if amount else None
+
+
+@rule(P, rf"满({NUM})(?:元|块)?(?:就)?减({NUM})")
+def full_reduction(h: Hit) -> Value | None:
+    return {"discount": f"满{to_number(h.group(1))}减{to_number(h.group(2))}", "currency": "CNY"}
+
+
+@rule(P, rf"第({NUM})(?:件|单|瓶|盒|个)(?:只要)?(半价|({NUM})折|免费|0元|({NUM})(?:元|块))")
+def nth_item(h: Hit) -> Value | None:
+    n, kind = to_number(h.group(1)), h.group(2)
+    if h.group(3):
+        kind = f"{to_number(h.group(3))}折"
+    elif h.group(4):
+        kind = f"{to_number(h.group(4))}元"
+    elif kind == "0元":
+        kind = "免费"
+    return {"discount": f"第{n}件{kind}", "currency": "CNY"}
+
+
+@rule(P, rf"(?:打|直接|全场|只打|打个)?({NUM})折(?!叠|扣券)")
+def percent_off(h: Hit) -> Value | None:
+    n = to_number(h.group(1))
+    return {"discount": f"{n}折", "currency": "CNY"} if n and 0 < n < 100 else None
+
+
+@rule(P, rf"(?:立减|直降|立省|直减|马上减|下单减|再减|优惠|便宜)({NUM})(?:元|块)?|(领券|用券|优惠券)[^，。\s]{{0,3}}?减({NUM})")
+def reduction(h: Hit) -> Value | None:
+    if h.group(1):
+        return {"discount": f"立减{to_number(h.group(1))}", "currency": "CNY"}
+    return {"discount": f"券减{to_number(h.group(3))}", "currency": "CNY"}
+
+
+@rule(P, r"(?:全网|全年|历史|史上|今年)最低(?:价)?|最低价|(?:价格|价钱)(?:是|都是)?(?:全网)?最低|史低价?|(?<!第.件)(?<!件)半价")
+def lowest(h: Hit) -> Value | None:
+    return {"discount": "半价" if h.group(0).endswith("半价") else "最低价", "currency": "CNY"}
+
+
+RULES: tuple[Rule, ...] = (
+    gift_item, buy_n_get_m, gift_word,
+    full_reduction, nth_item, percent_off, reduction, lowest, cued_amount, unit_amount,
+)

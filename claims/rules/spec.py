@@ -1,0 +1,82 @@
+"""Spec rules: {attribute, amount, unit} and for materials {attribute: 材质, detail}."""
+
+from __future__ import annotations
+
+import re
+
+from claims.numbers import NUM, to_number
+from claims.rules.base import Hit, Rule, Value, rule
+from models import ClaimType
+
+SP = ClaimType.SPEC
+_UNITS = {
+    "层": ("层数", "层"), "毫升": ("容量", "ml"), "ml": ("容量", "ml"), "升": ("容量", "L"), "l": ("容量", "L"),
+    "克": ("重量", "g"), "g": ("重量", "g"), "千克": ("重量", "kg"), "kg": ("重量", "kg"), "公斤": ("重量", "kg"),
+    "斤": ("重量", "斤"), "mah": ("电池容量", "mAh"), "毫安": ("电池容量", "mAh"), "毫安时": ("电池容量", "mAh"),
+    "英寸": ("尺寸", "寸"), "寸": ("尺寸", "寸"), "瓦": ("功率", "W"), "w": ("功率", "W"), "抽": ("抽数", "抽"),
+    "厘米": ("尺寸", "cm"), "cm": ("尺寸", "cm"), "毫米": ("尺寸", "mm"), "mm": ("尺寸", "mm"), "米": ("尺寸", "m"),
+    "gb": ("存储", "GB"), "tb": ("存储", "TB"), "码": ("尺码", "码"),
+}
+_UNIT_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
+NAMED = {"保质期": "保质期", "续航": "续航", "待机": "续航", "净含量": "净含量", "容量": "容量", "重量": "重量",
+          "长度": "长度", "宽度": "宽度", "高度": "高度", "直径": "直径", "厚度": "厚度", "内存": "存储", "存储": "存储",
+          "电池": "电池容量", "屏幕": "尺寸", "功率": "功率", "面料含棉量": "含棉量", "含棉量": "含棉量"}
+NAMED_RE = "|".join(sorted(NAMED, key=len, reverse=True))
+_TIME_UNITS = {"年": "年", "个月": "月", "月": "月", "天": "天", "小时": "小时", "个小时": "小时"}
+MATERIALS = (
+    "纯棉", "全棉", "真丝", "桑蚕丝", "羊毛", "羊绒", "纯木浆", "原生木浆", "木浆", "竹浆", "304不锈钢", "不锈钢",
+    "食品级硅胶", "硅胶", "真皮", "头层牛皮", "牛皮", "实木", "纯铜", "钛合金", "陶瓷", "玻璃", "莫代尔", "冰丝",
+    "涤纶", "亚麻", "纯羊毛", "鹅绒", "鸭绒", "白鸭绒", "铝合金", "麦饭石",
+)
+_MAT_RE = "|".join(sorted(MATERIALS, key=len, reverse=True))
+
+
+@rule(SP, rf"({NAMED_RE})(?:是|有|长达|可达|达到|高达|为|大概|差不多|足足|能达到|在){{0,2}}\s*({NUM})\s*({_UNIT_RE}|年|个月|月|天|个小时|小时|%)(?![a-z])")
+def named_amount(h: Hit) -> Value | None:
+    n = to_number(h.group(2))
+    unit_raw = h.group(3)
+    if n is None:
+        return None
+    unit = _TIME_UNITS.get(unit_raw) or (_UNITS[unit_raw][1] if unit_raw in _UNITS else unit_raw)
+    attribute = NAMED[h.group(1)]
+    if attribute == "存储" and unit == "g":
+        unit = "GB"
+    return {"attribute": attribute, "amount": n, "unit": unit}
+
+
+@rule(SP, rf"({NUM})\s*[x×*乘]\s*({NUM})(?:\s*[x×*乘]\s*({NUM}))?\s*(mm|cm|毫米|厘米|米|m)(?![a-z])")
+def dimensions(h: Hit) -> Value | None:
+    nums = [to_number(g) for g in (h.group(1), h.group(2), h.group(3)) if g]
+    unit = {"毫米": "mm", "厘米": "cm", "米": "m"}.get(h.group(4), h.group(4))
+    return {"attribute": "尺寸", "amount": "x".join(str(n) for n in nums), "unit": unit}
+
+
+@rule(SP, rf"(?<![\d.])({NUM})\s*({_UNIT_RE})(?![a-z\u4e00-\u9fff]{{0,1}}(?:钱|元|块|链接|号))(?:装)?")
+def unit_amount(h: Hit) -> Value | None:
+    n = to_number(h.group(1))
+    unit_raw = h.group(2)
+    before = h.text[max(h.clause.start, h.m.start() - 3) : h.m.start()]
+    if n is None or n == 0 or re.search(r"送|赠|满|减|第|前|买|拍|要|瘦|胖|长了|掉|降", before):
+        return None
+    if unit_raw in ("米", "码", "升", "l") and not re.search(r"尺寸|尺码|长|宽|高|码数|容量|装", h.clause_text):
+        return None
+    attribute, unit = _UNITS[unit_raw]
+    if attribute in ("重量", "尺寸", "层数", "抽数") and not re.search(r"这个|这款|这件|这条|这双|这台|这根|这把|规格|装|一箱|一袋|一盒|一包|一提|一瓶|每袋|每盒|每箱|每包|承重|长度|宽度|尺寸|净含量|容量|加厚|纸巾|抽纸|纸", h.text[h.region_start : h.clause.end]):
+        return None  # 20斤呢, 15厘米的: people's weight and height in chat, not a product spec
+    if unit == "g" and re.search(r"内存|存储|运存|手机|电脑|平板", h.clause_text):
+        attribute, unit = "存储", "GB"
+    return {"attribute": attribute, "amount": n, "unit": unit}
+
+
+@rule(SP, rf"(?:一|每)(?:盒|包|袋|瓶|箱|提)(?:有|是|装|里面有)?({NUM})(片|粒|包|支|抽|颗|个|袋|瓶|卷)")
+def pack_count(h: Hit) -> Value | None:
+    n = to_number(h.group(1))
+    return {"attribute": "规格", "amount": n, "unit": h.group(2)} if n else None
+
+
+@rule(SP, rf"(?:材质|面料|材料|原料|采用|用的是|用的|选用|内胆)(?:是|为|都是|用的是|用的)?(?:100%|百分百|百分之百)?({_MAT_RE})|(?:100%|百分百|百分之百)?({_MAT_RE})(?:材质|面料|的面料|做的|材料)|(?:(?<=[，。！\s])|^)(?:100%|百分百|百分之百)?({_MAT_RE})(?=[，。！\s]|$)")
+def material(h: Hit) -> Value | None:
+    return {"attribute": "材质", "amount": None, "unit": None, "detail": h.group(1) or h.group(2) or h.group(3)}
+
+
+RULES: tuple[Rule, ...] = (named_amount, dimensions, pack_count, unit_amount, material)
