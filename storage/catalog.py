@@ -106,6 +106,7 @@ class Catalog:
     # streams -----------------------------------------------------------------
     def upsert_stream(self, stream: Stream) -> None:
         row = stream.model_dump(mode="python")
+        row["started_at"] = stream.started_at.astimezone(UTC)  # SQLite keeps no zone: always store UTC
 
         def op(conn: Any) -> None:
             conn.execute(delete(streams).where(streams.c.id == stream.id))

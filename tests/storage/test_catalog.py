@@ -41,3 +41,13 @@ def test_writes_are_idempotent_by_id(tmp_path) -> None:
     assert cat.claims(stream_id="s1") == [claim]
     assert cat.claims(stream_id="s1", risky=True) == [claim]
     assert cat.claims(stream_id="s1", type_="gift") == []
+
+
+def test_stream_time_zone_is_kept_as_the_same_instant(tmp_path) -> None:
+    from datetime import timedelta, timezone
+
+    cat = _catalog(tmp_path)
+    started = datetime(2026, 11, 25, 20, 0, tzinfo=timezone(timedelta(hours=8)))
+    cat.upsert_stream(Stream(id="s8", started_at=started))
+    got = cat.get_stream("s8")
+    assert got is not None and got.started_at == started and got.started_at.hour == 12
