@@ -1,0 +1,139 @@
+"""The OnRecord API and web page: `create_app(services)` composes everything; nothing runs at import.
+
+    uvicorn --factory api.app:app_from_env     (or `onrecord serve`)
+
+Errors are JSON `{"detail": "..."}`: 401 no/invalid key, 403 wrong role, 404 unknown id or another
+merchant's, 409 a ticket id reused for another ticket, 413 a body over 1 MiB, 400 a request that cannot be served
+(spans outside the recording, reversed spans), 422 malformed input (FastAPI's validation errors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import routes_admin, routes_evidence, routes_review, routes_search, routes_streams, routes_tickets
+from api.context import ApiContext
+from api.errors import ERRORS
+from models import CatalogError, InputError, OnRecordError, StorageError
+from pipeline.review import UnknownClaimError
+from pipeline.services import Services
+from pipeline.tickets import TicketConflictError, UnknownStreamError
+
+WEB = Path(__file__).parent / "web"
+MAX_BODY = 1 << 20
+
+
+class BodyLimit:
+    """Answers 413 to a request body over `limit` bytes, declared or streamed, before the app sees it."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            await _too_large(scope, receive, send, self.limit)
+            return
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await _too_large(scope, receive, send, self.limit)
+                return
+            if not message.get("more_body"):
+                break
+        body, sent = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    response = JSONResponse({"detail": f"request body too large (at most {limit} bytes)"}, status_code=413)
+    await response(scope, receive, send)
+
+
+def _error(status: int) -> Any:
+    async def handler(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    return handler
+
+
+def create_app(services: Services) -> FastAPI:
+    """The API over composed services; the lifespan opens the catalog and the signing key."""
+    ctx = ApiContext.from_services(services, getattr(services.settings, "webhook_url", ""))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        services.catalog.load()
+        ctx.accounts.list_keys("")  # creates the API's tables on a fresh catalog
+        ctx.evidence.signer.load()  # generate the deployment key now, not under the first request
+        yield
+
+    app = FastAPI(
+        title="OnRecord",
+        version="1",
+        summary="Every promise a live-commerce host makes, on record: search, clips, evidence, tickets, review.",
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    for router in (
+        routes_streams,
+        routes_search,
+        routes_evidence,
+        routes_tickets,
+        routes_review,
+        routes_admin,
+    ):
+        app.include_router(router.router, responses=ERRORS)
+    app.include_router(routes_admin.me_router, responses=ERRORS)
+    app.add_exception_handler(UnknownClaimError, _error(404))
+    app.add_exception_handler(UnknownStreamError, _error(404))
+    app.add_exception_handler(TicketConflictError, _error(409))
+    app.add_exception_handler(InputError, _error(400))
+    app.add_exception_handler(CatalogError, _error(503))
+    app.add_exception_handler(StorageError, _error(503))
+    app.add_exception_handler(OnRecordError, _error(500))
+    app.add_middleware(BodyLimit)
+    templates = Jinja2Templates(directory=str(WEB))
+    app.mount("/web", StaticFiles(directory=str(WEB)), name="web")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, "index.html", {"title": "OnRecord"})
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory api.app:app_from_env`: settings from the environment, read now."""
+    from pipeline.settings import Settings
+
+    return create_app(Services(Settings()))

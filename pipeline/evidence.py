@@ -1,0 +1,277 @@
+"""Evidence bundles: a signed ZIP that lets anyone check, offline, that a clip and quote are what was recorded.
+
+A bundle holds, for each moment, the clip (MP4), the quote with word times, both clocks, the raw
+archive segments the clip was cut from, and each stream's whole hash chain up to its head. The
+`manifest.json` lists every file's SHA-256 and is signed with the deployment's Ed25519 key
+(`manifest.sig`, base64). `capture.bundle_verify` checks all of it; every stream a bundle cites is
+put under legal hold so retention never deletes what a dispute depends on.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import secrets
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import av
+import av.error
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from capture import hash_chain
+from capture.archive import load_manifest
+from capture.clip import cut_clip, segments_for_span
+from capture.legal_hold import place_legal_hold
+from models import (
+    ChainLink,
+    Claim,
+    EvidenceBundle,
+    EvidenceInfo,
+    EvidenceItem,
+    Gap,
+    InputError,
+    Manifest,
+    StreamChain,
+    Word,
+)
+from storage.catalog import Catalog
+from storage.objects import ObjectStore
+
+README = """OnRecord evidence bundle {bundle_id}
+
+manifest.json   what this bundle shows (quotes, word times, stream and wall-clock times) and the
+                SHA-256 of every other file; signed with the deployment's Ed25519 key
+manifest.sig    the signature over manifest.json (base64); the public key is in manifest.json
+clips/          the clips, MP4 (H.264/AAC), playable in any browser
+segments/       the archive segments each clip was cut from, byte for byte as recorded
+streams' chains in manifest.json tie each segment to its stream's chain head:
+  h_i = sha256(h_(i-1) | seq | t0 | t1 | kind | sha256(payload)), h_(-1) = sha256("onrecord-genesis|" + stream)
+
+Check it offline with: onrecord verify {bundle_id}.zip
+"""
+
+
+def write_secret_file(path: Path, data: bytes) -> bytes:
+    """Create `path` with mode 0600 holding `data`, unless it already exists; return its contents."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()  # made by another process first: use theirs
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return data
+
+
+class Ed25519Signer:
+    """The deployment's signing key at `keys_dir/evidence-ed25519.pem` (0600), generated on first use."""
+
+    def __init__(self, keys_dir: Path) -> None:
+        self.path = Path(keys_dir) / "evidence-ed25519.pem"
+        self._key: Ed25519PrivateKey | None = None
+
+    def load(self) -> Ed25519PrivateKey:
+        if self._key is None:
+            fresh = Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            pem = write_secret_file(self.path, fresh)
+            key = serialization.load_pem_private_key(pem, password=None)
+            if not isinstance(key, Ed25519PrivateKey):
+                raise InputError(f"{self.path}: not an Ed25519 private key")
+            self._key = key
+        return self._key
+
+    @property
+    def public_raw(self) -> bytes:
+        return (
+            self.load().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.public_raw).hexdigest()
+
+    def sign(self, data: bytes) -> bytes:
+        return self.load().sign(data)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A span of a stream to put in evidence, with the claim it supports when there is one."""
+
+    stream_id: str
+    t0: float
+    t1: float
+    claim: Claim | None = None
+
+
+def keyframe_at_or_before(store: ObjectStore, manifest: Manifest, t: float) -> float:
+    """Where a stream-copy clip starting at `t` really starts: the last video keyframe at or before `t`
+    (segments start on a keyframe, so this only reads the one segment that holds `t`)."""
+    seg = next((s for s in manifest.segments if s.t0 <= t < s.t1), None)
+    if seg is None:
+        return t
+    best = seg.t0
+    try:
+        with av.open(io.BytesIO(store.get(seg.path)), mode="r", format="mpegts") as container:
+            if not container.streams.video:
+                return t  # audio only: every packet is a cut point
+            ref: float | None = None
+            for packet in container.demux(container.streams.video[0]):
+                if packet.pts is None or not packet.is_keyframe:
+                    continue
+                pts = float(packet.pts * packet.time_base)
+                ref = pts if ref is None else ref
+                kf = seg.t0 + pts - ref
+                if kf > t + 1e-3:
+                    break
+                best = kf
+    except av.error.FFmpegError:
+        return seg.t0
+    return best
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def chain_of(manifest: Manifest) -> StreamChain:
+    links = [
+        ChainLink(
+            seq=e.seq,
+            t0=e.t0,
+            t1=e.t1,
+            kind=e.kind,
+            sha256=hash_chain.payload_hash(e.reason.encode()) if isinstance(e, Gap) else e.sha256,
+            chain=e.chain,
+        )
+        for e in manifest.entries
+    ]
+    return StreamChain(
+        stream=manifest.stream,
+        genesis=hash_chain.genesis(manifest.stream.id),
+        head=manifest.head,
+        links=links,
+    )
+
+
+class EvidenceBuilder:
+    """Builds, signs, stores and records bundles; places legal hold on every stream they cite."""
+
+    def __init__(self, store: ObjectStore, catalog: Catalog, signer: Ed25519Signer) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.signer = signer
+
+    def build(
+        self,
+        merchant: str,
+        moments: list[Moment],
+        *,
+        ticket_id: str | None = None,
+        pad: float = 2.0,
+        exact: bool = False,
+    ) -> tuple[bytes, EvidenceBundle]:
+        """The bundle's ZIP bytes and its manifest; InputError for an empty request or a span outside a
+        recording (nothing is stored until every clip is cut)."""
+        if not moments:
+            raise InputError("nothing to put in evidence: give at least one claim or span")
+        bundle_id = f"ev-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+        files: dict[str, bytes] = {}
+        items: list[EvidenceItem] = []
+        manifests: dict[str, Manifest] = {}
+        for n, moment in enumerate(moments):
+            if moment.stream_id not in manifests:
+                m = load_manifest(self.store, moment.stream_id)
+                if m is None:
+                    raise InputError(f"unknown stream {moment.stream_id!r}: nothing recorded")
+                manifests[moment.stream_id] = m
+            items.append(self._item(manifests[moment.stream_id], moment, n, files, pad, exact))
+        head = {
+            "version": 1,
+            "bundle_id": bundle_id,
+            "created_at": datetime.now(UTC),
+            "merchant": merchant,
+            "ticket_id": ticket_id,
+            "items": items,
+            "streams": [chain_of(m) for m in manifests.values()],
+            "signer": self.signer.fingerprint,
+            "public_key": base64.b64encode(self.signer.public_raw).decode(),
+        }
+        files["README.txt"] = README.format(bundle_id=bundle_id).encode()
+        bundle = EvidenceBundle.model_validate(head | {"files": {k: _sha(v) for k, v in files.items()}})
+        manifest_bytes = bundle.model_dump_json(indent=1).encode()
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr("manifest.json", manifest_bytes, zipfile.ZIP_DEFLATED)
+            zf.writestr("manifest.sig", base64.b64encode(self.signer.sign(manifest_bytes)))
+            for name, data in files.items():
+                method = zipfile.ZIP_STORED if name.endswith((".mp4", ".ts")) else zipfile.ZIP_DEFLATED
+                zf.writestr(name, data, method)
+        return buf.getvalue(), bundle
+
+    def _item(
+        self, manifest: Manifest, m: Moment, n: int, files: dict[str, bytes], pad: float, exact: bool
+    ) -> EvidenceItem:
+        stream = manifest.stream
+        clip_t0, clip_t1 = max(0.0, m.t0 - pad), min(manifest.duration, m.t1 + pad)
+        segs = segments_for_span(manifest, clip_t0, clip_t1)
+        if not segs:
+            raise InputError(f"{stream.id} {m.t0:.2f}–{m.t1:.2f}s falls in a gap: nothing was recorded")
+        with tempfile.TemporaryDirectory(prefix="onrecord-ev-") as tmp:
+            out = cut_clip(self.store, stream.id, clip_t0, clip_t1, Path(tmp) / "clip.mp4", reencode=exact)
+            clip_name = f"clips/{n:02d}-{stream.id}-{m.t0:.2f}-{m.t1:.2f}.mp4"
+            files[clip_name] = out.read_bytes()
+        for seg in segs:
+            files[f"segments/{stream.id}/{seg.seq:06d}.ts"] = self.store.get(seg.path)
+        first = next((s for s in segs if s.t0 <= m.t0 < s.t1), segs[0])
+        base = first.wall_clock or stream.started_at + timedelta(seconds=first.t0)
+        at = base + timedelta(seconds=m.t0 - first.t0)
+        quote, words = self._quote(m)
+        return EvidenceItem(
+            stream_id=stream.id,
+            claim=m.claim,
+            quote=quote,
+            words=words,
+            t0=m.t0,
+            t1=m.t1,
+            clip_t0=clip_t0,
+            clip_t1=clip_t1,
+            at=at,
+            at_end=at + timedelta(seconds=m.t1 - m.t0),
+            clock_source=first.clock_source,
+            clip=clip_name,
+            segments=[s.seq for s in segs],
+        )
+
+    def _quote(self, m: Moment) -> tuple[str, list[Word]]:
+        """The claim's quote (or the transcript of the span) with the words that fall in the span."""
+        utts = [u for u in self.catalog.utterances(m.stream_id) if u.t1 > m.t0 and u.t0 < m.t1]
+        if m.claim is not None:
+            utts = [u for u in utts if u.id == m.claim.utterance_id] or utts
+        words = [w for u in utts for w in u.words if w.end > m.t0 and w.start < m.t1]
+        if not words:  # a claim whose span is the whole utterance: all of its words
+            words = [w for u in utts for w in u.words]
+        quote = m.claim.quote if m.claim is not None else "".join(u.text for u in utts)
+        return quote, words
+
+    def save(self, data: bytes, bundle: EvidenceBundle) -> EvidenceInfo:
+        """Store the ZIP under evidence/ and hold every stream it cites."""
+        self.store.put(f"evidence/{bundle.bundle_id}.zip", data, overwrite=False)
+        for chain in bundle.streams:
+            place_legal_hold(self.store, chain.stream.id, f"evidence bundle {bundle.bundle_id}")
+        return EvidenceInfo(
+            bundle_id=bundle.bundle_id,
+            url=f"/v1/evidence/{bundle.bundle_id}",
+            size=len(data),
+            sha256=_sha(data),
+            manifest=bundle,
+        )

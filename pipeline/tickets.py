@@ -1,0 +1,296 @@
+"""Tickets: the claims in force when the buyer ordered, ranked, with evidence, delivered as a signed webhook.
+
+"In force" means said on one of the merchant's streams before the order time, about the ticket's
+product (or about no product in particular: a shop-wide 包邮 applies to everything). Ranking mixes
+what the ticket is about (its words hint at claim types, and share characters with the quote) with
+recency: of two promises of the same type about the same product, the later one is what held.
+
+The webhook body carries the result plus a Zendesk-style `ticket.comment` and a Zammad-style
+`article`, so either system's trigger/webhook can add it to the ticket as an internal note. It is
+signed: ``X-OnRecord-Signature: sha256=HMAC(secret, timestamp + "." + body)`` with the timestamp in
+``X-OnRecord-Timestamp``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+import math
+import secrets
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from models import Claim, ClaimInForce, ClaimType, EvidenceInfo, InputError, Ticket, TicketResult
+from pipeline.evidence import Ed25519Signer, EvidenceBuilder, Moment, write_secret_file
+from pipeline.services import Services
+from storage.accounts import AccountsCatalog
+from storage.catalog import Catalog
+
+# words in a ticket that point at the kind of promise it is about
+TYPE_HINTS: dict[ClaimType, tuple[str, ...]] = {
+    ClaimType.GIFT: ("送", "赠", "礼", "gift", "free"),
+    ClaimType.SHIPPING: ("发货", "快递", "物流", "包邮", "送达", "到货", "发", "ship", "deliver"),
+    ClaimType.RETURN_POLICY: ("退", "换", "无理由", "return", "refund"),
+    ClaimType.COMPENSATION: ("赔", "破损", "假", "compensat"),
+    ClaimType.PRICE: ("价", "元", "块", "优惠", "折", "减", "price"),
+    ClaimType.AUTHENTICITY: ("正品", "假货", "授权", "真", "fake", "genuine"),
+    ClaimType.SUITABILITY: ("敏感", "孕妇", "宝宝", "儿童", "适合", "过敏"),
+    ClaimType.EFFICACY: ("效果", "消毒", "防水", "断", "没用"),
+    ClaimType.SPEC: ("尺寸", "层", "材质", "规格", "保质期", "大小"),
+}
+MAX_CLAIMS = 10
+MAX_EVIDENCE = 5
+
+ClipUrl = Callable[[str, float, float], str]
+
+
+def _bigrams(text: str) -> set[str]:
+    s = "".join(ch for ch in text.lower() if ch.isalnum())
+    return {s[i : i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+def request_hash(ticket: Ticket) -> str:
+    return hashlib.sha256(ticket.model_dump_json().encode()).hexdigest()
+
+
+class TicketDesk:
+    """Answers tickets with the claims in force; idempotent per (merchant, ticket id)."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        accounts: AccountsCatalog,
+        evidence: EvidenceBuilder,
+        clip_url: ClipUrl,
+    ) -> None:
+        self.catalog = catalog
+        self.accounts = accounts
+        self.evidence = evidence
+        self.clip_url = clip_url
+
+    def claims_in_force(self, ticket: Ticket, merchant: str) -> list[ClaimInForce]:
+        """Claims of the merchant's streams made before the order, about its product, best first."""
+        order = ticket.order_time if ticket.order_time.tzinfo else ticket.order_time.replace(tzinfo=UTC)
+        # a claim's own wall-clock time decides; a stream that began before the order may go on after it
+        streams = {
+            s.id: s
+            for s in self.catalog.list_streams(merchant)
+            if ticket.stream is None or s.id == ticket.stream
+        }
+        if ticket.stream is not None and ticket.stream not in streams:
+            known = self.catalog.get_stream(ticket.stream)
+            if known is None or known.merchant != merchant:
+                raise UnknownStreamError(f"unknown stream {ticket.stream!r}")
+        found: list[tuple[Claim, datetime]] = []
+        for c in self.catalog.claims(stream_ids=list(streams)):
+            at = c.at or streams[c.stream_id].started_at + timedelta(seconds=c.t0)
+            if at <= order and (ticket.product is None or c.product in (ticket.product, None)):
+                found.append((c, at))
+        ranked = self._rank(ticket, order, found)
+        return ranked[:MAX_CLAIMS]
+
+    def _rank(
+        self, ticket: Ticket, order: datetime, found: list[tuple[Claim, datetime]]
+    ) -> list[ClaimInForce]:
+        text = ticket.text.lower()
+        hinted = {t for t, words in TYPE_HINTS.items() if any(w in text for w in words)}
+        grams = _bigrams(ticket.text)
+        latest: dict[tuple[str, str | None], datetime] = {}
+        for c, at in found:
+            key = (c.type.value, c.product)
+            latest[key] = max(latest.get(key, at), at)
+        out = []
+        for c, at in found:
+            cg = _bigrams(c.quote + " ".join(str(v) for v in c.value.values()))
+            overlap = len(grams & cg) / max(1, min(len(cg), len(grams)))
+            age_days = max(0.0, (order - at).total_seconds() / 86400)
+            score = (
+                0.45 * (c.type in hinted)
+                + 0.35 * min(1.0, overlap)
+                + 0.1 * math.exp(-age_days / 30)
+                + 0.1 * (latest[(c.type.value, c.product)] == at)
+            )
+            if ticket.product is not None and c.product is None:
+                score *= 0.8  # a shop-wide promise, less specific than one about the product
+            url = self.clip_url(c.stream_id, c.t0, c.t1)
+            out.append(ClaimInForce(claim=c, score=round(score * c.confidence, 4), clip_url=url, at=at))
+        out.sort(key=lambda x: (-x.score, -(x.at or order).timestamp()))
+        return out
+
+    def handle(self, ticket: Ticket, merchant: str, actor: str) -> tuple[TicketResult, bool]:
+        """(result, created). A repeated ticket id returns the stored result; a different ticket under an
+        id already used raises InputError."""
+        digest = request_hash(ticket)
+        stored = self.accounts.get_ticket(merchant, ticket.id)
+        if stored is not None:
+            if stored[0] != digest:
+                raise TicketConflictError(
+                    f"ticket {ticket.id!r} was already submitted with different content"
+                )
+            return TicketResult.model_validate(stored[1]), False
+        claims = self.claims_in_force(ticket, merchant)
+        bundle = None
+        if claims:
+            moments = [
+                Moment(c.claim.stream_id, c.claim.t0, c.claim.t1, c.claim) for c in claims[:MAX_EVIDENCE]
+            ]
+            data, manifest = self.evidence.build(merchant, moments, ticket_id=ticket.id)
+            bundle = self.evidence.save(data, manifest)
+            self.accounts.add_bundle(
+                bundle.bundle_id, merchant, ticket.id, summary(bundle.model_dump(mode="json"))
+            )
+        result = TicketResult(
+            ticket=ticket, merchant=merchant, claims=claims, bundle=bundle, created_at=datetime.now(UTC)
+        )
+        doc = result.model_dump(mode="json")
+        if not self.accounts.add_ticket(merchant, ticket.id, digest, doc):
+            return self.handle(ticket, merchant, actor)  # a concurrent request stored it first
+        self.accounts.audit(actor, merchant, "ticket.created", ticket.id, {"claims": len(claims)})
+        return result, True
+
+
+class UnknownStreamError(InputError):
+    """The ticket names a stream the merchant does not have."""
+
+
+class TicketConflictError(InputError):
+    """The ticket id was used before for a different ticket."""
+
+
+def summary(info: dict[str, Any]) -> dict[str, Any]:
+    """A bundle record small enough for the catalog: the chain links stay in the ZIP."""
+    manifest = dict(info["manifest"])
+    manifest["streams"] = [
+        {"stream": s["stream"], "head": s["head"], "links": len(s["links"])} for s in manifest["streams"]
+    ]
+    return info | {"manifest": manifest}
+
+
+class _RetryableError(Exception):
+    """The ticket system answered 429 or 5xx: worth another try."""
+
+
+class WebhookSender:
+    """Posts ticket results to the ticket system, HMAC-signed; retries transient failures."""
+
+    def __init__(self, url: str, secret_file: Path, timeout_s: float = 10.0) -> None:
+        self.url = url
+        self.secret_file = secret_file
+        self.timeout_s = timeout_s
+
+    @property
+    def secret(self) -> bytes:
+        return write_secret_file(self.secret_file, secrets.token_hex(32).encode()).strip()
+
+    def sign(self, body: bytes, timestamp: str) -> str:
+        return "sha256=" + hmac.new(self.secret, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+    def deliver(self, result: TicketResult, public_url: str = "") -> str:
+        """Send the webhook; 'delivered' or 'failed: reason' (never raises for a delivery failure)."""
+        body = json.dumps(webhook_payload(result, public_url), ensure_ascii=False).encode()
+        ts = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            "X-OnRecord-Timestamp": ts,
+            "X-OnRecord-Signature": self.sign(body, ts),
+            "X-OnRecord-Event": "ticket.evidence",
+            "Idempotency-Key": f"{result.merchant}:{result.ticket.id}",
+        }
+        try:
+            self._post(body, headers)
+        except (httpx.HTTPError, _RetryableError) as exc:
+            return f"failed: {exc}"
+        return "delivered"
+
+    @retry(
+        retry=retry_if_exception_type((httpx.TransportError, _RetryableError)),
+        stop=stop_after_attempt(3),
+        wait=wait_exponential(multiplier=0.2, max=2),
+        reraise=True,
+    )
+    def _post(self, body: bytes, headers: dict[str, str]) -> None:
+        r = httpx.post(self.url, content=body, headers=headers, timeout=self.timeout_s)
+        if r.status_code >= 500 or r.status_code == 429:
+            raise _RetryableError(f"{self.url} answered {r.status_code}")
+        if r.status_code >= 400:
+            raise httpx.HTTPStatusError(f"{self.url} answered {r.status_code}", request=r.request, response=r)
+
+
+def webhook_payload(result: TicketResult, public_url: str = "") -> dict[str, Any]:
+    """The webhook body: the result, a Zendesk `ticket` update and a Zammad `article`, as internal notes."""
+    lines, rows = [], []
+    for c in result.claims:
+        at = c.at.isoformat(timespec="seconds") if c.at else ""
+        lines.append(
+            f"- [{c.claim.type.value}] {c.claim.quote} ({c.claim.stream_id} @ {at}) {public_url}{c.clip_url}"
+        )
+        rows.append(
+            f"<li><b>{html.escape(c.claim.type.value)}</b> “{html.escape(c.claim.quote)}” "
+            f'— {html.escape(c.claim.stream_id)} @ {html.escape(at)} <a href="{html.escape(public_url + c.clip_url)}">clip</a></li>'
+        )
+    bundle = f"{public_url}{result.bundle.url}" if result.bundle else None
+    title = f"OnRecord: {len(result.claims)} promise(s) in force at order time"
+    text = "\n".join([title, *lines] + ([f"Evidence bundle: {bundle}"] if bundle else []))
+    body_html = f"<p>{html.escape(title)}</p><ul>{''.join(rows)}</ul>" + (
+        f'<p><a href="{html.escape(bundle)}">Evidence bundle</a></p>' if bundle else ""
+    )
+    tags = ["onrecord"] + sorted({f"onrecord_{c.claim.type.value}" for c in result.claims})
+    return {
+        "event": "ticket.evidence",
+        "ticket_id": result.ticket.id,
+        "merchant": result.merchant,
+        "result": result.model_dump(mode="json"),
+        "ticket": {  # Zendesk: PUT /api/v2/tickets/{id} body
+            "external_id": result.ticket.id,
+            "comment": {"body": text, "html_body": body_html, "public": False},
+            "tags": tags,
+        },
+        "article": {  # Zammad: POST /api/v1/ticket_articles body (plus ticket_id on their side)
+            "subject": title,
+            "body": body_html,
+            "content_type": "text/html",
+            "type": "note",
+            "internal": True,
+        },
+    }
+
+
+def evidence_for_ticket(services: Services, ticket_file: Path, output: Path) -> EvidenceInfo:
+    """`onrecord evidence --ticket T -o Z`: bundle the claims in force for a ticket file and write it to Z."""
+    try:
+        ticket = Ticket.model_validate_json(Path(ticket_file).read_bytes())
+    except OSError as exc:
+        raise InputError(f"{ticket_file}: cannot read ({exc.strerror})") from exc
+    except ValidationError as exc:
+        raise InputError(
+            f'{ticket_file}: not a ticket (expected {{"id", "text", "product", "order_time", '
+            f'"merchant"?, "stream"?}}): {exc}'
+        ) from exc
+    merchant = ticket.merchant or services.settings.merchant
+    accounts = AccountsCatalog(services.catalog)
+    builder = EvidenceBuilder(
+        services.store, services.catalog, Ed25519Signer(services.settings.data_dir / "keys")
+    )
+    desk = TicketDesk(services.catalog, accounts, builder, services.clip_url)
+    claims = desk.claims_in_force(ticket, merchant)
+    if not claims:
+        raise InputError(
+            f"no claims in force for ticket {ticket.id!r}: nothing said about product {ticket.product!r} "
+            f"on {merchant!r}'s streams before {ticket.order_time.isoformat()}"
+        )
+    moments = [Moment(c.claim.stream_id, c.claim.t0, c.claim.t1, c.claim) for c in claims[:MAX_EVIDENCE]]
+    data, manifest = builder.build(merchant, moments, ticket_id=ticket.id)
+    info = builder.save(data, manifest)
+    accounts.add_bundle(info.bundle_id, merchant, ticket.id, summary(info.model_dump(mode="json")))
+    accounts.audit("cli", merchant, "evidence.created", info.bundle_id, {"ticket": ticket.id})
+    Path(output).write_bytes(data)
+    return info

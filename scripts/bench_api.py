@@ -1,0 +1,243 @@
+"""Benchmark the API: 30 s clips from a 4-hour archive, and search throughput from a separate load process.
+
+    .venv/bin/python scripts/bench_api.py [--clips 40] [--search-seconds 15] [--concurrency 8]
+
+`search_*` repeats 8 common agent questions (served from the API's query-vector cache after the
+first time); `search_unique_*` sends only distinct questions, so every one is embedded.
+
+Builds a throwaway deployment: a synthetic 4-hour archive (ffmpeg test pattern + tone at tiny
+resolution, cut into 4 s MPEG-TS segments and chained exactly as the recorder chains them), a
+catalog and search index of a few hundred sentences (real e5 embeddings), an API key; then starts
+`uvicorn api.app:app_from_env` in its own process and measures over loopback from this one.
+Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from capture import hash_chain  # noqa: E402
+from capture.archive import manifest_key, segment_key  # noqa: E402
+from models import Manifest, Role, Segment, Stream, StreamStatus, Utterance  # noqa: E402
+from pipeline.services import Services  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
+from storage.accounts import AccountsCatalog  # noqa: E402
+
+HOURS = 4.0
+STARTED = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)
+PHRASES = [
+    "今天下单送一片面膜",
+    "四十八小时内发货",
+    "全国包邮",
+    "七天无理由退货",
+    "假一赔十",
+    "敏感肌也能用",
+    "第二件半价",
+    "今天只要九十九",
+    "品牌授权正品保证",
+    "高温消毒不易断裂",
+    "满两百减三十",
+    "破损包赔",
+]
+QUERIES = [
+    "几天发货",
+    "送什么赠品",
+    "能退货吗",
+    "敏感肌可以用吗",
+    "多少钱",
+    "是正品吗",
+    "包邮吗",
+    "坏了怎么办",
+]
+
+
+def make_archive(services: Services, stream: Stream, work: Path) -> float:
+    """Synthetic 4-hour archive; returns its duration on the stream clock."""
+    seg_dir = work / "segments"
+    seg_dir.mkdir()
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x36:rate=5", "-f", "lavfi", "-i",
+         "sine=frequency=440:sample_rate=8000", "-t", str(HOURS * 3600), "-c:v", "libx264", "-preset",
+         "ultrafast", "-g", "10", "-keyint_min", "10", "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-b:a", "16k", "-f", "segment", "-segment_time", "4", "-segment_format", "mpegts",
+         "-segment_list", str(work / "list.csv"), "-segment_list_type", "csv", str(seg_dir / "%06d.ts")],
+        check=True,
+    )  # fmt: skip
+    head, entries, t_prev = hash_chain.genesis(stream.id), [], 0.0
+    with (work / "list.csv").open() as fh:
+        for seq, (name, _t0, t1) in enumerate(csv.reader(fh)):
+            data = (seg_dir / name).read_bytes()
+            t0, t1f = t_prev, float(t1)  # contiguous on the stream clock, as the segmenter writes them
+            key = segment_key(stream.id, seq)
+            services.store.put(key, data)
+            digest = hash_chain.payload_hash(data)
+            head = hash_chain.link(head, seq, t0, t1f, "segment", digest)
+            entries.append(
+                Segment(seq=seq, t0=t0, t1=t1f, path=key, size=len(data), sha256=digest, chain=head,
+                        wall_clock=stream.started_at + timedelta(seconds=t0))
+            )  # fmt: skip
+            t_prev = t1f
+    manifest = Manifest(stream=stream, entries=entries, head=head)
+    services.store.put(manifest_key(stream.id), manifest.model_dump_json().encode())
+    return manifest.duration
+
+
+def make_corpus(services: Services, stream: Stream, duration: float, n: int = 400) -> None:
+    rng = random.Random(7)
+    utts = []
+    for i in range(n):
+        t0 = duration * i / n
+        text = "，".join(rng.sample(PHRASES, 2))
+        utts.append(Utterance(id=f"{stream.id}:u{i}", stream_id=stream.id, t0=t0, t1=t0 + 4, text=text))
+    services.catalog.add_utterances(utts)
+    services.index.add_utterances(utts, [], merchant=stream.merchant, started_at=stream.started_at)
+    services.index.save()
+
+
+def pct(values: list[float], q: float) -> float:
+    return round(statistics.quantiles(values, n=100)[int(q) - 1], 4) if len(values) > 1 else values[0]
+
+
+def unique_queries(n: int = 2000) -> list[str]:
+    """Distinct questions (no query-vector cache hits): pairs of phrase fragments and a suffix."""
+    rng, out = random.Random(3), set()
+    while len(out) < n:
+        a, b = rng.sample(PHRASES, 2)
+        out.add(
+            f"{a[: rng.randint(2, len(a))]}{b[: rng.randint(2, len(b))]}{rng.choice(['吗', '呢', '？', '啊', ''])}{len(out)}"
+        )
+    return sorted(out)
+
+
+async def load(
+    url: str, key: str, seconds: float, concurrency: int, queries: list[str]
+) -> tuple[int, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    async with httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, timeout=30) as client:
+
+        async def worker(w: int) -> None:
+            nonlocal errors
+            i = w
+            while time.perf_counter() < deadline:
+                t = time.perf_counter()
+                r = await client.get("/v1/search", params={"q": queries[i % len(queries)], "k": 10})
+                latencies.append(time.perf_counter() - t)
+                errors += r.status_code != 200
+                i += concurrency
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(w) for w in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    return round(len(latencies) / elapsed), latencies, errors
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clips", type=int, default=40)
+    ap.add_argument("--search-seconds", type=float, default=15.0)
+    ap.add_argument("--concurrency", type=int, default=8)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as tmp:
+        work = Path(tmp)
+        settings = Settings(data_dir=work / "data", merchant="bench")  # ONRECORD_EMBED_MODEL is honoured
+        services = Services(settings)
+        stream = Stream(id="long", merchant="bench", started_at=STARTED, status=StreamStatus.FINISHED)
+        services.catalog.upsert_stream(stream)
+        t = time.perf_counter()
+        duration = make_archive(services, stream, work)
+        build_s = time.perf_counter() - t
+        make_corpus(services, stream, duration)
+        key = AccountsCatalog(services.catalog).create_key(Role.AGENT, "bench").key
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = os.environ | {
+            "ONRECORD_DATA_DIR": str(settings.data_dir),
+            "ONRECORD_EMBED_MODEL": settings.embed_model,
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_from_env", "--port", str(port),
+             "--log-level", "warning", "--no-access-log"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            result = run_benchmarks(url, key, duration, args)
+        finally:
+            server.terminate()
+            server.wait(10)
+    result |= {
+        "archive_hours": round(duration / 3600, 2),
+        "archive_segments": int(duration // 4),
+        "archive_build_s": round(build_s, 1),
+    }
+    print(json.dumps(result))
+
+
+def run_benchmarks(url: str, key: str, duration: float, args: argparse.Namespace) -> dict[str, object]:
+    with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=60) as client:
+        for _ in range(600):  # the server process is starting: wait until it answers
+            try:
+                if client.get("/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        client.get("/v1/search", params={"q": "发货"})  # loads the index and the model
+        rng = random.Random(1)
+        clip_s: list[float] = []
+        for _ in range(args.clips):
+            start = rng.uniform(0, duration - 31)
+            t = time.perf_counter()
+            r = client.get(
+                "/v1/streams/long/clip", params={"start": round(start, 2), "end": round(start + 30, 2)}
+            )
+            clip_s.append(time.perf_counter() - t)
+            assert r.status_code == 200 and r.content[4:8] == b"ftyp", r.text[:200]
+        t = time.perf_counter()
+        r = client.get("/v1/streams/long/clip", params={"start": 7200, "end": 7230, "exact": "true"})
+        exact_s = time.perf_counter() - t
+        assert r.status_code == 200
+    rps, lat, errors = asyncio.run(load(url, key, args.search_seconds, args.concurrency, QUERIES))
+    u_rps, u_lat, u_errors = asyncio.run(
+        load(url, key, args.search_seconds, args.concurrency, unique_queries())
+    )
+    return {
+        "clip30_copy_p50_s": pct(clip_s, 50),
+        "clip30_copy_p95_s": pct(clip_s, 95),
+        "clip30_exact_s": round(exact_s, 3),
+        "clips": len(clip_s),
+        "search_rps": rps,
+        "search_p50_ms": round(pct(lat, 50) * 1000, 1),
+        "search_p95_ms": round(pct(lat, 95) * 1000, 1),
+        "search_requests": len(lat),
+        "search_errors": errors,
+        "search_unique_rps": u_rps,
+        "search_unique_p50_ms": round(pct(u_lat, 50) * 1000, 1),
+        "search_unique_p95_ms": round(pct(u_lat, 95) * 1000, 1),
+        "search_unique_errors": u_errors,
+        "search_concurrency": args.concurrency,
+    }
+
+
+if __name__ == "__main__":
+    main()
