@@ -127,6 +127,18 @@ class StreamArchive:
         self._write_manifest()
 
     def finish(self, status: StreamStatus = StreamStatus.FINISHED, error: str | None = None) -> None:
+        self.set_status(status, error)
+
+    def restart_clock(self, started_at: datetime) -> None:
+        """Move the start of a stream that has recorded nothing yet (the source came up later)."""
+        if self.manifest.entries:
+            raise StorageError(f"stream {self.stream_id!r} has recorded entries; its clock cannot move")
+        stream = self.manifest.stream.model_copy(update={"started_at": started_at})
+        self.manifest = self.manifest.model_copy(update={"stream": stream})
+        self._write_manifest()
+
+    def set_status(self, status: StreamStatus, error: str | None = None) -> None:
+        """Record the stream's status (recording, reconnecting, …) in the manifest as it changes."""
         stream = self.manifest.stream.model_copy(update={"status": status, "error": error})
         self.manifest = self.manifest.model_copy(update={"stream": stream})
         self._write_manifest()

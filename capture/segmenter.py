@@ -5,11 +5,16 @@ A segment closes at the first video keyframe at or after the target length (any 
 audio-only media), so every segment starts decodable. Times are seconds on the stream clock:
 the container's own timestamps minus its start, plus `t_offset` (where a resumed or reconnected
 recording continues).
+
+A live source can be stopped between packets (`stop` event) or can drop mid-segment: either
+way the segment in progress is closed and yielded, so the last segment is always playable; a
+drop is then raised as CaptureError for the recorder to reconnect.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -29,16 +34,18 @@ class SegmentData:
     data: bytes
     t0: float
     t1: float
+    src_t0: float | None = None  # the source's own timestamp (s) at t0, for mapping to its clock
 
 
 class _TsWriter:
     """One MPEG-TS segment being muxed into memory."""
 
-    def __init__(self, templates: Sequence[av.stream.Stream], t0: float) -> None:
+    def __init__(self, templates: Sequence[av.stream.Stream], t0: float, src_t0: float | None = None) -> None:
         self.buf = io.BytesIO()
         self.out = av.open(self.buf, "w", format="mpegts")
         self.map = {s.index: self.out.add_stream_from_template(s) for s in templates}
         self.t0 = t0
+        self.src_t0 = src_t0
 
     def mux(self, packet: av.Packet) -> None:
         packet.stream = self.map[packet.stream.index]
@@ -46,7 +53,7 @@ class _TsWriter:
 
     def close(self, t1: float) -> SegmentData:
         self.out.close()
-        return SegmentData(self.buf.getvalue(), self.t0, t1)
+        return SegmentData(self.buf.getvalue(), self.t0, t1, self.src_t0)
 
 
 class PyAVSegmenter:
@@ -57,7 +64,14 @@ class PyAVSegmenter:
         self.target_s = target_s
         self.t_offset = t_offset
 
-    def run(self, container: av.container.InputContainer) -> Iterator[SegmentData | AudioChunk]:
+    def run(
+        self, container: av.container.InputContainer, stop: threading.Event | None = None
+    ) -> Iterator[SegmentData | AudioChunk]:
+        """Yield segments and audio chunks until the input ends or `stop` is set.
+
+        Raises InputError if the media has no audio track, and CaptureError (after yielding the
+        segment in progress) if the input fails while being read.
+        """
         audio = next(iter(container.streams.audio), None)
         if audio is None:
             raise InputError(f"{container.name}: no audio track (OnRecord needs the host's voice)")
@@ -70,21 +84,26 @@ class PyAVSegmenter:
         audio_t0: float | None = None
         samples_out = 0
         end = self.t_offset
+        failure: CaptureError | None = None
         try:
             for packet in container.demux(*templates):
+                if stop is not None and stop.is_set():
+                    break
                 if packet.dts is None or packet.pts is None:
                     continue  # flush packets carry no data
-                t = self.t_offset + max(0.0, float(packet.pts * packet.time_base) - base)
+                src = float(packet.pts * packet.time_base)
+                t = self.t_offset + max(0.0, src - base)
                 cut_here = packet.is_keyframe and (video is None or packet.stream is video)
                 if writer is None:
-                    writer = _TsWriter(templates, self.t_offset if end == self.t_offset else t)
+                    first = end == self.t_offset
+                    writer = _TsWriter(templates, self.t_offset if first else t, base if first else src)
                 elif cut_here and t - writer.t0 >= self.target_s:
                     if pending:
                         yield self._chunk(pending, audio_t0, samples_out)
                         samples_out += sum(len(p) for p in pending)
                         pending = []
                     yield writer.close(t)
-                    writer = _TsWriter(templates, t)
+                    writer = _TsWriter(templates, t, src)
                 if packet.stream is audio:
                     for frame in self._decode(packet, resampler):
                         if audio_t0 is None:
@@ -94,13 +113,16 @@ class PyAVSegmenter:
                 end = max(end, t + dur)
                 writer.mux(packet)
         except av.error.FFmpegError as exc:
-            raise CaptureError(f"{container.name}: cannot demux: {exc}") from exc
+            failure = CaptureError(f"{container.name}: cannot demux: {exc}")
+            failure.__cause__ = exc
         for frame in self._flush(resampler):
             pending.append(frame)
         if pending:
             yield self._chunk(pending, audio_t0, samples_out)
         if writer is not None:
             yield writer.close(max(end, writer.t0))
+        if failure is not None:
+            raise failure
 
     def _decode(self, packet: av.Packet, resampler: av.AudioResampler) -> Iterator[np.ndarray]:
         try:

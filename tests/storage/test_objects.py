@@ -8,10 +8,12 @@ from models import StorageError
 from storage.objects import LocalStore, make_store
 
 
-@pytest.fixture(params=["local"])
+@pytest.fixture(params=["local", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path):
     if request.param == "local":
         return LocalStore(tmp_path / "store")
+    if request.param == "s3":  # a real S3 server (moto) started by tests/storage/conftest.py
+        return make_store(request.getfixturevalue("s3_url"))
     raise AssertionError(request.param)
 
 

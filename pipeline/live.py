@@ -1,0 +1,184 @@
+"""A live stream through the whole pipeline while it is on air: record → transcribe → claims → index.
+
+The recorder runs in its own thread and never waits for the models: it hands audio to
+transcription through a bounded queue with `put_nowait`, so a slow transcriber can cost
+transcripts (counted in `asr_dropped_s`, recoverable later from the archive) but never a
+recorded second. Each utterance is indexed as soon as it is transcribed, so a promise is
+searchable while the stream is still live. Audio is transcribed in contiguous runs: a gap in
+the recording starts a new run, so utterance times stay right on the stream clock.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from capture.recorder import LiveRecorder, RecorderConfig
+from models import AudioChunk, Claim, Product, Stream, StreamStatus, Utterance
+from pipeline.services import Services
+from pipeline.session import SessionResult, SessionRunner
+
+_END = object()
+_CONTIGUOUS_S = 0.05
+
+
+@dataclass
+class LiveResult(SessionResult):
+    status: StreamStatus = StreamStatus.FINISHED
+    error: str | None = None
+    gaps: int = 0
+    lags: list[float] = field(default_factory=list)  # stream-now − utterance end, per utterance
+    asr_dropped_s: float = 0.0
+
+
+UtteranceFn = Callable[[Utterance, list[Claim]], None]
+
+
+class LiveSession(SessionRunner):
+    """Records `url` as `stream` and, unless `transcribe` is off, runs the pipeline on it live."""
+
+    def __init__(
+        self,
+        services: Services,
+        stream: Stream,
+        url: str,
+        products: list[Product] | None = None,
+        *,
+        config: RecorderConfig | None = None,
+        transcribe: bool = True,
+        max_backlog_chunks: int = 256,
+    ) -> None:
+        super().__init__(services, stream, products)
+        self.transcribe = transcribe
+        self.recorder = LiveRecorder(
+            services.store, stream, url, config or RecorderConfig(), on_status=self._status
+        )
+        self.audio: queue.Queue[object] = queue.Queue(maxsize=max_backlog_chunks)
+        self.on_utterance: UtteranceFn | None = None
+        self.result = LiveResult(stream=stream.id)
+
+    def record(self, stop: threading.Event | None = None, duration_s: float | None = None) -> LiveResult:
+        """Record until the source ends, `stop` is set or `duration_s` passes; re-raises what ended it
+        abnormally (InputError: not usable media; CaptureError: unreachable) after saving the index."""
+        stop = stop or threading.Event()
+        failure: list[BaseException] = []
+
+        def capture() -> None:
+            try:
+                for chunk in self.recorder.run(stop, duration_s):
+                    self._offer(chunk)
+            except BaseException as exc:  # re-raised in the calling thread
+                failure.append(exc)
+            finally:
+                self.audio.put(_END)
+
+        self.services.catalog.upsert_stream(self.stream)
+        thread = threading.Thread(target=capture, name=f"record-{self.stream.id}", daemon=True)
+        thread.start()
+        try:
+            self._pipeline()
+        finally:
+            stop.set()
+            thread.join()
+            if self.transcribe:
+                self.services.index.save()
+        archive = self.recorder.archive
+        if archive is not None:
+            self.result.segments = len(archive.manifest.segments)
+            self.result.gaps = len(archive.manifest.gaps)
+            self.result.duration = archive.end
+        if failure:
+            raise failure[0]
+        return self.result
+
+    def _offer(self, chunk: AudioChunk) -> None:
+        if not self.transcribe:
+            return
+        try:
+            self.audio.put_nowait(chunk)
+        except queue.Full:  # transcription is behind: never block the recorder
+            self.result.asr_dropped_s += chunk.t1 - chunk.t0
+
+    def _status(self, status: StreamStatus, error: str | None) -> None:
+        archive = self.recorder.archive
+        if archive is not None:
+            self.stream = archive.manifest.stream.model_copy(update={"status": status, "error": error})
+            self.services.catalog.upsert_stream(self.stream)
+        self.result.status, self.result.error = status, error
+
+    def _queued(self) -> Iterator[AudioChunk]:
+        while (item := self.audio.get()) is not _END:
+            assert isinstance(item, AudioChunk)
+            yield item
+
+    def _pipeline(self) -> None:
+        chunks = self._queued()
+        if not self.transcribe:
+            for _ in chunks:
+                pass
+            return
+        transcriber = self.services.transcriber(self.products)
+        extractor = self.services.extractor(self.products)
+        for run in contiguous_runs(chunks):
+            for utt in transcriber.run(run):
+                claims = self.process_utterance(utt, extractor)
+                self.result.utterances += 1
+                self.result.claims.extend(claims)
+                self.result.lags.append(self.recorder.stream_now() - utt.t1)
+                if self.on_utterance is not None:
+                    self.on_utterance(utt, claims)
+
+
+def contiguous_runs(chunks: Iterator[AudioChunk]) -> Iterator[Iterator[AudioChunk]]:
+    """Split audio into runs without holes; each run must be consumed before the next is taken."""
+    held: list[AudioChunk] = []
+
+    def run(first: AudioChunk) -> Iterator[AudioChunk]:
+        yield first
+        expected = first.t1
+        for chunk in chunks:
+            if abs(chunk.t0 - expected) > _CONTIGUOUS_S:
+                held.append(chunk)
+                return
+            yield chunk
+            expected = chunk.t1
+
+    first = next(chunks, None)
+    while first is not None:
+        yield run(first)
+        first = held.pop() if held else None
+
+
+def record_stream(
+    services: Services,
+    url: str,
+    stream_id: str,
+    *,
+    products: list[Product] | None = None,
+    merchant: str | None = None,
+    duration_s: float | None = None,
+    transcribe: bool = True,
+    give_up_s: float = 120.0,
+) -> LiveResult:
+    """`onrecord record`: SIGTERM/SIGINT stop it cleanly (the last segment is closed and kept);
+    an existing stream id continues that stream after a gap for the time the recorder was away."""
+    import signal
+
+    from capture.reconnect import Backoff
+    from capture.sources import classify
+    from pipeline.session import new_stream
+
+    classify(url)  # an unsupported URL is an InputError before anything is written
+    s = services.settings
+    stream = new_stream(stream_id, source=url, merchant=merchant or s.merchant)
+    config = RecorderConfig(segment_s=s.segment_seconds, backoff=Backoff(give_up_s=give_up_s))
+    session = LiveSession(services, stream, url, products, config=config, transcribe=transcribe)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return session.record(stop, duration_s)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
