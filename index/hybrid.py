@@ -1,0 +1,398 @@
+"""Hybrid search over utterances and their claims: BM25 (jieba words + bigrams) and e5 vectors, fused by RRF.
+
+    idx = HybridIndex(data_dir / "index", embedder).load()
+    idx.add_utterances(utterances, claims, merchant="shop-1", started_at=stream.started_at)
+    hits = idx.search("这个面膜敏感肌能用吗", SearchFilters(stream="s1"), k=5)
+    idx.save()
+
+Adds are safe while searches run (one lock; embedding happens outside it), so a recording's
+sentences become searchable as they are indexed. The index persists under `directory` as
+snapshots switched atomically through a CURRENT file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from index.analyzer import CLAIM_TAGS, JiebaAnalyzer, glossary
+from index.bm25 import BM25Index
+from index.docstore import Doc, DocStore
+from index.embedder import Embedder
+from index.vectors import FaissVectorIndex
+from models import Claim, InputError, Product, Risk, SearchFilters, SearchHit, SearchIndexError, Utterance
+
+Mode = Literal["hybrid", "lexical", "semantic"]
+Batch = tuple[Sequence[Utterance], Sequence[Claim], str, datetime | None]
+_FIELDS = ("words", "bigrams", "tags", "product")
+_FORMAT = 1
+
+
+class HybridIndex:
+    """Search index of one deployment. The constructor is cheap; `load()` reads what was saved."""
+
+    def __init__(
+        self,
+        directory: Path,
+        embedder: Embedder,
+        *,
+        analyzer: JiebaAnalyzer | None = None,
+        flat_limit: int = 50_000,
+        nprobe: int = 24,
+        rrf_k: int = 60,
+        candidates: int = 100,
+        weights: dict[str, float] | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.embedder = embedder
+        self.analyzer = analyzer or JiebaAnalyzer()
+        self.rrf_k, self.candidates = rrf_k, candidates
+        # weights of the lexical parts, relative to the query's own jieba words
+        self.weights = {"expanded": 0.5, "bigrams": 0.3, "tags": 0.5, "product": 1.0, **(weights or {})}
+        self._vector_args = {"flat_limit": flat_limit, "nprobe": nprobe}
+        self._lock = threading.RLock()
+        self._loaded = False
+        self._reset()
+
+    def _reset(self) -> None:
+        self._docs = DocStore()
+        self._bm25 = BM25Index(_FIELDS)
+        self._vectors: FaissVectorIndex | None = None
+        self._started: dict[str, datetime] = {}
+        self._products: dict[str, Product] = {}
+
+    # ---------------------------------------------------------------- persistence
+    def load(self) -> HybridIndex:
+        """Read the saved index if there is one (an empty index otherwise). Idempotent."""
+        with self._lock:
+            if self._loaded:
+                return self
+            current = self.directory / "CURRENT"
+            if current.is_file():
+                self._read(self.directory / current.read_text(encoding="utf-8").strip())
+            self._loaded = True
+        return self
+
+    def _read(self, snap: Path) -> None:
+        try:
+            meta = json.loads((snap / "index.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SearchIndexError(f"cannot read the index manifest in {snap}: {exc}") from exc
+        if meta.get("format") != _FORMAT:
+            raise SearchIndexError(
+                f"the index in {snap} has format {meta.get('format')}, expected {_FORMAT}; rebuild it"
+            )
+        if Path(meta["embedder"]).name != Path(self.embedder.name).name:
+            raise SearchIndexError(
+                f"the index in {self.directory} was built with the embedding model {meta['embedder']!r}, "
+                f"not {self.embedder.name!r}; rebuild it from the catalog"
+            )
+        self._docs = DocStore.load(snap / "docs.jsonl")
+        self._bm25 = BM25Index.load(snap)
+        self._started = {k: datetime.fromisoformat(v) for k, v in meta["started"].items()}
+        self._products = {p["id"]: Product.model_validate(p) for p in meta.get("products", [])}
+        self.analyzer.add_words(w for p in self._products.values() for w in [p.name, *p.aliases])
+        if meta["dim"]:
+            self._vectors = FaissVectorIndex.load(
+                snap / "vectors.faiss", meta["dim"], meta["trained_at"], **self._vector_args
+            )
+        sizes = {len(self._docs), len(self._bm25), len(self._vectors) if self._vectors else 0}
+        if len(sizes) != 1:
+            raise SearchIndexError(
+                f"the index in {snap} is inconsistent (docs/bm25/vectors sizes {sorted(sizes)})"
+            )
+
+    def save(self) -> Path:
+        """Write a new snapshot and switch CURRENT to it atomically; returns the snapshot folder."""
+        with self._lock:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            # a fresh name every time: the live snapshot is never touched until CURRENT moves off it
+            snap = self.directory / f"snap-{len(self._docs):09d}-{uuid.uuid4().hex[:12]}"
+            snap.mkdir()
+            self._docs.save(snap / "docs.jsonl")
+            self._bm25.save(snap)
+            if self._vectors is not None:
+                self._vectors.save(snap / "vectors.faiss")
+            meta = {
+                "format": _FORMAT,
+                "embedder": self.embedder.name,
+                "dim": self._vectors.dim if self._vectors else 0,
+                "trained_at": self._vectors.trained_at if self._vectors else 0,
+                "count": len(self._docs),
+                "started": {k: v.isoformat() for k, v in self._started.items()},
+                "products": [p.model_dump(mode="json") for p in self._products.values()],
+            }
+            (snap / "index.json").write_text(json.dumps(meta), encoding="utf-8")
+            tmp = self.directory / "CURRENT.tmp"
+            tmp.write_text(snap.name, encoding="utf-8")
+            os.replace(tmp, self.directory / "CURRENT")
+            for old in self.directory.glob("snap-*"):
+                if old != snap:
+                    shutil.rmtree(old, ignore_errors=True)
+        return snap
+
+    def rebuild(self, batches: Iterable[Batch]) -> int:
+        """Replace the whole index with `batches` of (utterances, claims, merchant, started_at), then save."""
+        with self._lock:
+            self._reset()
+            self._loaded = True
+        for utterances, claims, merchant, started_at in batches:
+            self.add_utterances(utterances, claims, merchant=merchant, started_at=started_at)
+        self.save()
+        return len(self)
+
+    def __len__(self) -> int:
+        return self._docs.live_count()
+
+    def remove_stream(self, stream_id: str) -> int:
+        """Drop every document of `stream_id` from search (e.g. before re-ingesting it); returns how many.
+
+        Space is reclaimed by the next `rebuild`; call `save()` to persist the removal.
+        """
+        self.load()
+        with self._lock:
+            ordinals = self._docs.ordinals_of(stream_id)
+            for ordinal in ordinals:
+                self._docs.delete(ordinal)
+            self._started.pop(stream_id, None)
+        return len(ordinals)
+
+    # ---------------------------------------------------------------- adding
+    def add_utterances(
+        self,
+        utterances: Sequence[Utterance],
+        claims: Sequence[Claim] = (),
+        merchant: str = "default",
+        started_at: datetime | None = None,
+        *,
+        risks: Mapping[str, Sequence[Risk]] | None = None,
+        products: Sequence[Product] = (),
+    ) -> int:
+        """Index utterances with the claims extracted from them (matched by `claim.utterance_id`).
+
+        `risks` holds risk flags by utterance id that belong to no claim (加主播微信); `products`
+        (catalog rows) lets a claim's product id be searched by the product's name and aliases.
+        An utterance without a claim takes the product of the one before it in its stream (the
+        product being sold). Re-adding an id already indexed for that stream replaces it.
+        Returns the number of documents added.
+        """
+        self.load()
+        self.register_products(products)
+        risks = risks or {}
+        by_utt: dict[str, list[Claim]] = {}
+        for c in claims:
+            by_utt.setdefault(c.utterance_id, []).append(c)
+        docs: list[Doc] = []
+        last_product: dict[str, str | None] = {}
+        for u in sorted(utterances, key=lambda u: (u.stream_id, u.t0)):
+            start = started_at or self._started.get(u.stream_id)
+            attached = tuple(by_utt.get(u.id, ()))
+            product = next((c.product for c in attached if c.product), None)
+            if product is None:
+                product = (
+                    last_product[u.stream_id]
+                    if u.stream_id in last_product
+                    else self._docs.last_product(u.stream_id)
+                )
+            last_product[u.stream_id] = product
+            at = start + timedelta(seconds=u.t0) if start else None
+            docs.append(
+                Doc(
+                    u.id,
+                    u.stream_id,
+                    merchant,
+                    u.text,
+                    u.t0,
+                    u.t1,
+                    at,
+                    product,
+                    attached,
+                    tuple(risks.get(u.id, ())),
+                )
+            )
+        if started_at is not None:
+            for u in utterances:
+                self._started.setdefault(u.stream_id, started_at)
+        return self._add_docs(docs)
+
+    def register_products(self, products: Sequence[Product]) -> None:
+        """Remember catalog products so their names and aliases match their claims' utterances."""
+        new = [p for p in products if self._products.get(p.id) != p]
+        if new:
+            self.analyzer.add_words(w for p in new for w in [p.name, *p.aliases])
+            with self._lock:
+                self._products.update((p.id, p) for p in new)
+
+    def add_texts(self, stream: str, items: Sequence[tuple[str, str]], merchant: str = "default") -> int:
+        """Index `(id, text)` lines of a text-only corpus (`onrecord index-jsonl`); hits carry that id."""
+        self.load()
+        docs = [Doc(doc_id, stream, merchant, text) for doc_id, text in items if text.strip()]
+        return self._add_docs(docs)
+
+    def _add_docs(self, docs: list[Doc]) -> int:
+        if not docs:
+            return 0
+        vectors = self.embedder.encode_passages([self._passage(d) for d in docs])  # slow: outside the lock
+        fields = [self._doc_fields(d) for d in docs]
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = FaissVectorIndex(vectors.shape[1], **self._vector_args)
+            for doc in docs:
+                self._docs.add(doc)
+            self._bm25.add(fields)
+            self._vectors.add(vectors)
+        return len(docs)
+
+    def _passage(self, doc: Doc) -> str:
+        """What is embedded: the sentence, after the name of the product being sold (hosts say 这个)."""
+        known = self._products.get(doc.product) if doc.product else None
+        return f"{known.name}：{doc.text}" if known else doc.text
+
+    def _doc_fields(self, doc: Doc) -> dict[str, list[str]]:
+        tags = [t for c in doc.claims for t in CLAIM_TAGS.get(c.type, ())]
+        product: list[str] = []
+        if doc.product:
+            known = self._products.get(doc.product)
+            names = [known.name, *known.aliases] if known else [doc.product]
+            product = sorted({w for name in names for w in self.analyzer.words(name)})
+        return {
+            "words": self.analyzer.words(doc.text),
+            "bigrams": self.analyzer.bigrams(doc.text),
+            "tags": tags,
+            "product": product,
+        }
+
+    # ---------------------------------------------------------------- searching
+    def search(
+        self, query: str, filters: SearchFilters | None = None, k: int = 10, mode: Mode = "hybrid"
+    ) -> list[SearchHit]:
+        """Best `k` hits for `query` among documents matching `filters`, fully populated except clip_url.
+
+        Raises InputError for a blank query or an unknown mode.
+        """
+        return self.search_batch([query], filters, k, mode)[0]
+
+    def search_batch(
+        self, queries: Sequence[str], filters: SearchFilters | None = None, k: int = 10, mode: Mode = "hybrid"
+    ) -> list[list[SearchHit]]:
+        """`search` for many queries, embedding them in one call (for `onrecord search --batch`)."""
+        for q in queries:
+            if not q or not q.strip():
+                raise InputError("the search query is empty; type a question such as 赠品是什么")
+        if mode not in ("hybrid", "lexical", "semantic"):
+            raise InputError(f"unknown search mode {mode!r}; expected hybrid, lexical or semantic")
+        self.load()
+        qvecs = None
+        if mode != "lexical" and len(self._docs):
+            qvecs = self.embedder.encode_queries([q.strip() for q in queries])
+        out = []
+        for i, q in enumerate(queries):
+            out.append(self._search_one(q.strip(), None if qvecs is None else qvecs[i], filters, k, mode))
+        return out
+
+    def _search_one(
+        self, query: str, qvec: np.ndarray | None, filters: SearchFilters | None, k: int, mode: Mode
+    ) -> list[SearchHit]:
+        own, expanded = self.analyzer.query_words(query)
+        with self._lock:
+            if not len(self._docs):
+                return []
+            mask = self._docs.mask(filters)
+            ranked: list[tuple[np.ndarray, np.ndarray, float]] = []
+            if mode != "semantic":
+                ranked.append((*self._lexical(query, own, expanded, mask), self._coverage(own)))
+            if mode != "lexical" and self._vectors is not None and qvec is not None:
+                ranked.append((*self._vectors.search(qvec, self.candidates, mask), 1.0))
+            ids, scores = ranked[0][:2] if len(ranked) == 1 else self._rrf(ranked)
+            return [
+                self._hit(int(i), float(s), own + expanded, filters)
+                for i, s in zip(ids[:k], scores[:k], strict=True)
+            ]
+
+    def _lexical(
+        self, query: str, own: list[str], expanded: list[str], mask: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        w = self.weights
+        terms = [(t, 1.0) for t in own] + [(t, w["expanded"]) for t in expanded]
+        scores = self._bm25.scores(
+            {
+                "words": terms,
+                "bigrams": [(b, w["bigrams"]) for b in self.analyzer.bigrams(query)],
+                "tags": [(t, s * w["tags"]) for t, s in terms],
+                "product": [(t, s * w["product"]) for t, s in terms],
+            }
+        )
+        if mask is not None:
+            scores[~mask] = 0.0
+        n = min(self.candidates, int(np.count_nonzero(scores)))
+        if n == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return top.astype(np.int64), scores[top]
+
+    def _coverage(self, own: list[str]) -> float:
+        """Share of the query's words the lexical index knows (itself or through the glossary).
+
+        It is the lexical list's say in the fusion: an English question with words the glossary
+        cannot map leaves the ranking to the vectors; a question in the host's words gets a full vote.
+        """
+        if not own:
+            return 0.0
+
+        def known(w: str) -> bool:
+            return any(
+                self._bm25.has_term(f, t) for t in (w, *glossary(w)) for f in ("words", "tags", "product")
+            )
+
+        return sum(1 for w in own if known(w)) / len(own)
+
+    def _rrf(self, ranked: list[tuple[np.ndarray, np.ndarray, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """Weighted reciprocal-rank fusion: sum of weight / (rrf_k + rank)."""
+        fused: dict[int, float] = {}
+        for ids, _, weight in ranked:
+            for rank, i in enumerate(ids.tolist()):
+                fused[i] = fused.get(i, 0.0) + weight / (self.rrf_k + rank + 1)
+        order = sorted(fused.items(), key=lambda kv: -kv[1])
+        return np.array([i for i, _ in order], np.int64), np.array([s for _, s in order], np.float32)
+
+    def _hit(self, ordinal: int, score: float, qterms: list[str], filters: SearchFilters | None) -> SearchHit:
+        doc = self._docs.docs[ordinal]
+        prev, nxt = self._docs.neighbours(ordinal)
+        return SearchHit(
+            id=doc.id,
+            stream=doc.stream,
+            t0=doc.t0,
+            t1=doc.t1,
+            quote=doc.text,
+            score=score,
+            at=doc.at,
+            prev=prev,
+            next=nxt,
+            claim=self._pick_claim(doc, qterms, filters),
+            product=doc.product,
+        )
+
+    def _pick_claim(self, doc: Doc, qterms: list[str], filters: SearchFilters | None) -> Claim | None:
+        """The claim of `doc` the query is about: the filtered type, else the best term overlap."""
+        claims = doc.claims
+        if filters and filters.type:
+            claims = tuple(c for c in claims if c.type == filters.type) or claims
+        if len(claims) <= 1:
+            return claims[0] if claims else None
+        wanted = set(qterms)
+
+        def overlap(c: Claim) -> int:
+            words = set(self.analyzer.words(c.quote)) | set(CLAIM_TAGS.get(c.type, ()))
+            return len(words & wanted)
+
+        return max(claims, key=overlap)  # max keeps the first on ties: the earliest claim
