@@ -12,11 +12,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from capture.archive import StreamArchive, load_manifest
 from capture.segmenter import PyAVSegmenter, SegmentData, open_input
 from models import AudioChunk, Claim, InputError, Product, Stream, StreamStatus, Utterance
 from pipeline.services import Services
+
+if TYPE_CHECKING:
+    from claims.extractor import ClaimExtractor
 
 _END = object()
 
@@ -117,16 +121,17 @@ class SessionRunner:
             if self.on_progress:
                 self.on_progress(utt.t1)
 
-    def process_utterance(self, utt: Utterance, extractor: object) -> list[Claim]:
+    def process_utterance(self, utt: Utterance, extractor: ClaimExtractor) -> list[Claim]:
         """Extract, store and index one utterance; returns its claims (with wall-clock times)."""
-        claims, risks = extractor.extract_utterance(utt)  # type: ignore[attr-defined]
+        claims, risks = extractor.extract_utterance(utt)
         claims = [c.model_copy(update={"at": wall_clock(self.stream, c.t0)}) for c in claims]
         catalog = self.services.catalog
         catalog.add_utterances([utt])
         catalog.add_claims(claims)
         catalog.add_risks(utt.stream_id, utt.id, utt.t0, risks)
         self.services.index.add_utterances(
-            [utt], claims, merchant=self.stream.merchant, started_at=self.stream.started_at
+            [utt], claims, merchant=self.stream.merchant, started_at=self.stream.started_at,
+            risks={utt.id: risks} if risks else None, products=self.products,
         )
         return claims
 

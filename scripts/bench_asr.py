@@ -1,0 +1,242 @@
+"""Benchmark OnRecord's transcription against plain faster-whisper; prints one JSON line.
+
+    .venv/bin/python scripts/bench_asr.py                       # CER on ../shared/realdata clips
+    .venv/bin/python scripts/bench_asr.py --pair samples/sample_stream.mp4 samples/sample_stream.truth.json
+    .venv/bin/python scripts/bench_asr.py --rtf-minutes 10      # + real-time factor, ours vs plain
+
+CER: Simplified, letters and digits only, over the labelled clips of PROVENANCE.md.
+Term accuracy (any media + truth pair; truth = {"sentences": [{"start","end","text","claims":
+[{"quote"}]}], "products": [...]}): the promise-bearing words (jieba words of every claim quote,
+numbers normalised) found in our text within ±2 s of the sentence. Corrections: how many were
+made and how many were right (the corrected word is in the truth near that time, the original
+is not). RTF: seconds of compute per second of audio on one long stream (the given media, or the
+labelled clips looped to --rtf-minutes), both pipelines on the same audio in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from pathlib import Path
+
+import jieba
+import numpy as np
+from faster_whisper import WhisperModel
+from rapidfuzz.distance import Levenshtein
+
+from models import AudioChunk, Product
+from transcribe.assets import ensure_whisper_model
+from transcribe.audio import decode_audio
+from transcribe.correction import DomainCorrector
+from transcribe.normalize import to_simplified
+from transcribe.numbers import normalize_numbers
+from transcribe.transcriber import FasterWhisperTranscriber
+
+REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+
+
+def norm(text: str) -> str:
+    return "".join(c for c in to_simplified(text).lower() if c.isalnum())
+
+
+def labelled_clips(realdata: Path) -> dict[Path, str]:
+    """Clip → reference transcript from PROVENANCE.md (UNKNOWN ones skipped)."""
+    clips: dict[Path, str] = {}
+    current: Path | None = None
+    for line in (realdata / "PROVENANCE.md").read_text(encoding="utf-8").splitlines():
+        if m := re.match(r"### `(audio_zh/[^/`]+\.wav)`", line):
+            current = realdata / m.group(1)
+        elif current and (m := re.match(r"- transcript: (.+)", line)):
+            ref = re.sub(r"\s*\(.*$", "", m.group(1)).strip()
+            if "UNKNOWN" not in ref and current.is_file():
+                clips[current] = ref
+            current = None
+    return clips
+
+
+def plain_text(model: WhisperModel, audio: np.ndarray) -> str:
+    segments, _ = model.transcribe(audio, language="zh", beam_size=5)
+    return "".join(s.text for s in segments)
+
+
+def ours_utterances(tr: FasterWhisperTranscriber, audio: np.ndarray, stream: str = "bench") -> list:
+    step = 16000 * 10
+    chunks = (AudioChunk(stream, i / 16000, audio[i : i + step]) for i in range(0, len(audio), step))
+    return list(tr.run(chunks))
+
+
+def bench_cer(model: WhisperModel, tr: FasterWhisperTranscriber, clips: dict[Path, str]) -> dict:
+    rows, totals = [], {"plain": 0, "ours": 0, "chars": 0}
+    for path, ref in clips.items():
+        audio = decode_audio(path)
+        plain = plain_text(model, audio)
+        ours = "".join(u.text for u in ours_utterances(tr, audio))
+        ep, eo, n = (
+            Levenshtein.distance(norm(plain), norm(ref)),
+            Levenshtein.distance(norm(ours), norm(ref)),
+            len(norm(ref)),
+        )
+        totals["plain"] += ep
+        totals["ours"] += eo
+        totals["chars"] += n
+        rows.append(
+            {
+                "clip": path.name,
+                "ref": ref,
+                "plain": to_simplified(plain),
+                "ours": ours,
+                "cer_plain": round(ep / n, 4),
+                "cer_ours": round(eo / n, 4),
+            }
+        )
+    return {
+        "clips": rows,
+        "cer_plain": round(totals["plain"] / totals["chars"], 4),
+        "cer_ours": round(totals["ours"] / totals["chars"], 4),
+        "ref_chars": totals["chars"],
+    }
+
+
+def promise_words(quote: str) -> list[str]:
+    words = jieba.lcut(normalize_numbers(quote))
+    return [w for w in (norm(w) for w in words) if w and (len(w) >= 2 or w.isdigit())]
+
+
+def bench_terms(utterances: list, truth: dict, slack: float = 2.0) -> dict:
+    """Promise-word accuracy and correction precision of our utterances against a truth file."""
+
+    def near(t0: float, t1: float) -> str:
+        return norm(
+            normalize_numbers(
+                "".join(u.text for u in utterances if u.t1 >= t0 - slack and u.t0 <= t1 + slack)
+            )
+        )
+
+    total = right = 0
+    missed: list[str] = []
+    for sentence in truth.get("sentences", []):
+        hyp = near(sentence["start"], sentence["end"])
+        for claim in sentence.get("claims", []):
+            for word in promise_words(claim["quote"]):
+                total += 1
+                if word in hyp:
+                    right += 1
+                else:
+                    missed.append(word)
+    made = good = 0
+    for u in utterances:
+        ref = "".join(
+            norm(s["text"])
+            for s in truth.get("sentences", [])
+            if s["end"] >= u.t0 - slack and s["start"] <= u.t1 + slack
+        )
+        for c in u.corrections:
+            made += 1
+            good += int(norm(c.corrected) in ref and norm(c.original) not in ref)
+    raw = "".join(u.raw_text for u in utterances)
+    ref_all = "".join(s["text"] for s in truth.get("sentences", []))
+    ours = "".join(u.text for u in utterances)
+    return {
+        "promise_words": total,
+        "promise_words_right": right,
+        "term_accuracy": round(right / max(1, total), 4),
+        "missed": missed[:30],
+        "corrections_made": made,
+        "corrections_right": good,
+        "cer_raw": round(Levenshtein.distance(norm(raw), norm(ref_all)) / max(1, len(norm(ref_all))), 4),
+        "cer_corrected": round(
+            Levenshtein.distance(norm(ours), norm(ref_all)) / max(1, len(norm(ref_all))), 4
+        ),
+    }
+
+
+def plain_term_accuracy(model: WhisperModel, audio: np.ndarray, truth: dict) -> float:
+    segments, _ = model.transcribe(audio, language="zh", beam_size=5)
+
+    class _U:  # the shape bench_terms reads
+        def __init__(self, s) -> None:
+            self.t0, self.t1, self.text, self.raw_text, self.corrections = (
+                s.start,
+                s.end,
+                to_simplified(s.text),
+                s.text,
+                [],
+            )
+
+    return bench_terms([_U(s) for s in segments], truth)["term_accuracy"]
+
+
+def bench_rtf(model: WhisperModel, tr: FasterWhisperTranscriber, audio: np.ndarray) -> dict:
+    seconds = len(audio) / 16000
+    t = time.perf_counter()
+    plain_text(model, audio)
+    plain = time.perf_counter() - t
+    t = time.perf_counter()
+    n = len(ours_utterances(tr, audio))
+    ours = time.perf_counter() - t
+    return {
+        "audio_s": round(seconds, 1),
+        "rtf_plain": round(plain / seconds, 4),
+        "rtf_ours": round(ours / seconds, 4),
+        "utterances": n,
+    }
+
+
+def looped_audio(clips: list[Path], minutes: float) -> np.ndarray:
+    pieces, total, gap = [], 0, np.zeros(int(0.6 * 16000), np.float32)
+    audios = [decode_audio(p) for p in clips]
+    while total < minutes * 60 * 16000:
+        for a in audios:
+            pieces += [a, gap]
+            total += len(a) + len(gap)
+    return np.concatenate(pieces)[: int(minutes * 60 * 16000)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default="bundled")
+    parser.add_argument("--models-dir", type=Path, default=Path("onrecord-data/models"))
+    parser.add_argument("--realdata", type=Path, default=REALDATA)
+    parser.add_argument("--pair", nargs=2, action="append", metavar=("MEDIA", "TRUTH"), default=[])
+    parser.add_argument("--rtf-media", type=Path, help="long media for the RTF run (default: clips looped)")
+    parser.add_argument("--rtf-minutes", type=float, default=0.0, help="RTF on this many minutes (0: skip)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--hotwords", action="store_true", help="also pass the lexicon as Whisper hotwords")
+    args = parser.parse_args(argv)
+
+    from transcribe.transcriber import DecodeOptions
+
+    path = ensure_whisper_model(args.model, args.models_dir)
+    model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=args.threads)
+    result: dict = {"model": args.model, "threads": args.threads, "hotwords": args.hotwords}
+    clips = labelled_clips(args.realdata) if (args.realdata / "PROVENANCE.md").is_file() else {}
+    decode = DecodeOptions(use_hotwords=args.hotwords)
+    tr = FasterWhisperTranscriber(path, cpu_threads=args.threads, corrector=DomainCorrector(), decode=decode)
+    if clips:
+        result["cer"] = bench_cer(model, tr, clips)
+    result["pairs"] = []
+    for media, truth_file in args.pair:
+        truth = json.loads(Path(truth_file).read_text(encoding="utf-8"))
+        products = [Product(**p) for p in truth.get("products", [])]
+        stream_tr = FasterWhisperTranscriber(
+            path, cpu_threads=args.threads, corrector=DomainCorrector(products=products), decode=decode
+        )
+        audio = decode_audio(media)
+        utterances = ours_utterances(stream_tr, audio)
+        row = {"media": str(media), **bench_terms(utterances, truth)}
+        row["term_accuracy_plain"] = plain_term_accuracy(model, audio, truth)
+        result["pairs"].append(row)
+    if args.rtf_minutes or args.rtf_media:
+        audio = (
+            decode_audio(args.rtf_media) if args.rtf_media else looped_audio(list(clips), args.rtf_minutes)
+        )
+        if args.rtf_minutes:
+            audio = audio[: int(args.rtf_minutes * 60 * 16000)]
+        result["rtf"] = bench_rtf(model, tr, audio)
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Shared fixtures: the real bundled model (assembled once per session) and real speech."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from transcribe.assets import ensure_whisper_model
+from transcribe.transcriber import FasterWhisperTranscriber
+
+REPO = Path(__file__).resolve().parents[2]
+REALDATA = REPO.parent / "shared" / "realdata"
+SAMPLE = REPO / "samples" / "sample_stream.mp4"
+SAMPLE_TRUTH = REPO / "samples" / "sample_stream.truth.json"
+
+
+@pytest.fixture(scope="session")
+def whisper_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return ensure_whisper_model("bundled", tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="session")
+def transcriber(whisper_path: str) -> FasterWhisperTranscriber:
+    from transcribe.correction import DomainCorrector
+
+    tr = FasterWhisperTranscriber(whisper_path, corrector=DomainCorrector())
+    tr.load()
+    return tr
+
+
+def realdata_clip(name: str) -> Path:
+    path = REALDATA / "audio_zh" / name
+    if not path.is_file():
+        pytest.skip(f"{path} not available")
+    return path

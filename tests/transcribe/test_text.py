@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import pytest
+
+from models import Product
+from transcribe.correction import DomainCorrector
+from transcribe.normalize import (
+    clean_text,
+    ensure_sentence_end,
+    is_hallucination,
+    is_repetition_loop,
+    to_simplified,
+)
+from transcribe.numbers import normalize_numbers
+
+
+@pytest.mark.parametrize(
+    ("spoken", "normalised"),
+    [
+        ("四十八小时内发货", "48小时内发货"),
+        ("满两百减三十", "满200减30"),
+        ("七天无理由退货", "7天无理由退货"),
+        ("一百二十九块九", "129块9"),
+        ("百分之五十", "50%"),
+        ("买一送一", "买1送1"),
+        ("第二件半价", "第2件半价"),
+        ("零点五", "0.5"),
+        ("十分钟", "10分钟"),
+        # not quantities: left as spoken
+        ("看一下", "看一下"),
+        ("我们一起", "我们一起"),
+        ("一定要买", "一定要买"),
+        ("统一发货", "统一发货"),
+        ("全网第一", "全网第一"),
+        ("两三天", "两三天"),
+        ("十分好用", "十分好用"),
+        ("看一看", "看一看"),
+        ("便宜一点", "便宜一点"),
+    ],
+)
+def test_normalize_numbers(spoken: str, normalised: str) -> None:
+    assert normalize_numbers(spoken) == normalised
+
+
+def test_traditional_to_simplified_and_punctuation() -> None:
+    assert to_simplified("廣州醫生跑北馬") == "广州医生跑北马"
+    assert clean_text("近幾年,不但我用書給女兒") == "近几年，不但我用书给女儿"
+    assert clean_text("廣州醫生 跑北馬") == "广州医生，跑北马"
+    assert clean_text("我们的 iPhone 15 今天 99 元") == "我们的iPhone 15今天99元"
+    assert ensure_sentence_end("包邮，") == "包邮。"
+    assert ensure_sentence_end("包邮吗？") == "包邮吗？"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "字幕由Amara.org社群提供",
+        "字幕由 Amara.org 社群提供",
+        "请不吝点赞 订阅 转发 打赏支持明镜与点点栏目",
+        "謝謝觀看",
+        "Thank you for watching.",
+    ],
+)
+def test_hallucinations_are_recognised(text: str) -> None:
+    assert is_hallucination(text)
+
+
+@pytest.mark.parametrize("text", ["谢谢大家来直播间", "今天包邮", "字幕上写的是七天无理由", "OK"])
+def test_real_speech_is_not_a_hallucination(text: str) -> None:
+    assert not is_hallucination(text)
+
+
+def test_repetition_loops() -> None:
+    assert is_repetition_loop("我们今天发货我们今天发货我们今天发货我们今天发货")
+    assert is_repetition_loop("来" * 20)
+    assert not is_repetition_loop("买它买它买它")
+    assert not is_repetition_loop("好好好，今天四十八小时发货")
+
+
+@pytest.fixture(scope="module")
+def corrector() -> DomainCorrector:
+    products = [
+        Product(id="p1", name="云南白药牙膏", aliases=["白药牙膏"], link=3),
+        Product(id="p2", name="Vitamin C Serum", link=5),
+    ]
+    return DomainCorrector(products=products)
+
+
+@pytest.mark.parametrize(
+    ("heard", "meant", "original"),
+    [
+        ("今天下单四十八小时内发火", "今天下单四十八小时内发货", "发火"),
+        ("全国包油，偏远地区除外", "全国包邮，偏远地区除外", "包油"),
+        ("敏感机也能用", "敏感肌也能用", "敏感机"),
+        ("支持七天无理游退货", "支持七天无理由退货", "七天无理游"),
+        ("三号连接拍下", "三号链接拍下", "连接"),
+        ("今天的云南白要牙膏", "今天的云南白药牙膏", "云南白要牙膏"),
+        ("这个vitamin c serom很好", "这个Vitamin C Serum很好", "vitamin c serom"),
+    ],
+)
+def test_domain_corrections_keep_the_original(
+    corrector: DomainCorrector, heard: str, meant: str, original: str
+) -> None:
+    text, corrections = corrector.correct(heard)
+    assert text == meant
+    assert [c.original for c in corrections] == [original]
+    c = corrections[0]
+    assert text[c.position : c.position + len(c.corrected)] == c.corrected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你别发火",
+        "他很容易发火",
+        "这根线连接电脑",
+        "每包有十片",
+        "我们家的东西都是正品",
+        "都是我的错",
+        "青岛是个好地方",
+    ],
+)
+def test_no_correction_in_unrelated_context(corrector: DomainCorrector, text: str) -> None:
+    assert corrector.correct(text) == (text, [])
+
+
+def test_general_dictionary_repair(corrector: DomainCorrector) -> None:
+    text, corrections = corrector.correct("不要给女儿压碎钱")
+    assert text == "不要给女儿压岁钱"
+    assert corrections[0].reason == "dictionary"

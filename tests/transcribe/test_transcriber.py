@@ -1,0 +1,129 @@
+"""Real speech through the real bundled model (slow: loads Whisper base)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from models import AudioChunk, Product, Utterance
+from tests.transcribe.conftest import SAMPLE, SAMPLE_TRUTH, realdata_clip
+from transcribe.audio import decode_audio
+from transcribe.correction import DomainCorrector
+from transcribe.normalize import to_simplified
+from transcribe.transcriber import FasterWhisperTranscriber
+
+pytestmark = pytest.mark.slow
+RATE = 16000
+
+
+def chunks_of(audio: np.ndarray, seconds: float, stream: str = "s", t0: float = 0.0) -> Iterator[AudioChunk]:
+    step = int(seconds * RATE)
+    for i in range(0, len(audio), step):
+        yield AudioChunk(stream, t0 + i / RATE, audio[i : i + step])
+
+
+def bare(text: str) -> str:
+    return "".join(c for c in to_simplified(text).lower() if c.isalnum())
+
+
+def is_simplified(text: str) -> bool:
+    return to_simplified(text) == text
+
+
+def check_times(utterances: list[Utterance]) -> None:
+    last = -1.0
+    for u in utterances:
+        assert u.t0 <= u.t1 and u.t0 >= last - 1e-6
+        starts = [w.start for w in u.words]
+        assert starts == sorted(starts) and all(w.start <= w.end for w in u.words)
+        last = u.t0
+
+
+@pytest.mark.parametrize("kind", ["silence", "tone", "noise"])
+def test_no_text_for_silence_tone_or_noise(transcriber: FasterWhisperTranscriber, kind: str) -> None:
+    rng = np.random.default_rng(0)
+    t = np.arange(40 * RATE) / RATE
+    audio = {
+        "silence": np.zeros_like(t),
+        "tone": 0.2 * np.sin(2 * np.pi * 440 * t) * (np.sin(2 * np.pi * 0.5 * t) > 0),
+        "noise": 0.05 * rng.standard_normal(len(t)),
+    }[kind].astype(np.float32)
+    assert list(transcriber.run(chunks_of(audio, 5.0))) == []
+
+
+def test_real_mandarin_clip(transcriber: FasterWhisperTranscriber) -> None:
+    path = realdata_clip("masr_test.wav")
+    ref = "近几年不但我用书给女儿压岁也劝说亲朋不要给女儿压岁钱而改送压岁书"
+    utterances = list(transcriber.transcribe_file(path, "clip", offset=50.0))
+    text = "".join(u.text for u in utterances)
+    assert utterances and is_simplified(text)
+    assert re.search("[，。]", text)  # punctuated
+    assert all(50.0 <= u.t0 <= u.t1 <= 50.0 + 8.5 for u in utterances)
+    check_times(utterances)
+    assert "亲朋" in text and "女儿" in text
+    assert Levenshtein.distance(bare(text), ref) / len(ref) < 0.15
+    assert all(u.id.startswith("clip:u") and 0 < u.confidence <= 1 for u in utterances)
+
+
+def test_ids_are_stable_across_runs(transcriber: FasterWhisperTranscriber) -> None:
+    path = realdata_clip("paddlespeech_zh.wav")
+    first = [(u.id, u.text) for u in transcriber.transcribe_file(path, "s")]
+    again = [(u.id, u.text) for u in transcriber.transcribe_file(path, "s")]
+    assert first and first == again
+
+
+LONG_CLIPS = {
+    "masr_test.wav": "近几年不但我用书给女儿压岁也劝说亲朋不要给女儿压岁钱而改送压岁书",
+    "paddlespeech_zh.wav": "我认为跑步最重要的就是给我带来了身体健康",
+    "funasr_api_asr_example.wav": "欢迎大家来体验达摩院推出的语音识别模型",
+    "wenet_nst_ID002.wav": "但是对他们是很大的刺激的这些事情",
+    "tfasr_aishell-BAC009S0764W0121.wav": "甚至出现交易几乎停滞的情况",
+    "paddlespeech_16_audio.wav": "广州医生跑北马中断比赛就心跳骤停者",
+}
+
+
+def _long_speech() -> tuple[np.ndarray, str]:
+    # ~72 s of real speech with short pauses, said twice: several Whisper windows, dense speech
+    pause = np.zeros(int(0.7 * RATE), np.float32)
+    pieces, ref = [], ""
+    for _ in range(2):
+        for name, text in LONG_CLIPS.items():
+            pieces += [decode_audio(realdata_clip(name)), pause]
+            ref += text
+    return np.concatenate(pieces), ref
+
+
+def test_streaming_is_chunking_independent_and_loses_nothing(transcriber: FasterWhisperTranscriber) -> None:
+    audio, ref = _long_speech()
+    small = list(transcriber.run(chunks_of(audio, 1.0)))
+    big = list(transcriber.run(chunks_of(audio, 30.0)))
+    # chunking never changes the result: cuts depend on the audio only
+    assert [(u.id, u.text) for u in small] == [(u.id, u.text) for u in big]
+    check_times(small)
+    ours = bare("".join(u.text for u in small))
+    # nothing lost or duplicated at window boundaries (plain faster-whisper drops whole sentences here)
+    assert abs(len(ours) - len(ref)) <= 0.05 * len(ref)
+    assert Levenshtein.distance(ours, ref) / len(ref) < 0.15
+    for phrase in ("身体健康", "识别模型", "刺激", "北马", "情况"):
+        assert ours.count(phrase) == 2, phrase
+    # whole-file entry point gives the same utterances as the stream
+    assert len(small) >= 10
+
+
+@pytest.mark.skipif(not SAMPLE.is_file() or not SAMPLE_TRUTH.is_file(), reason="sample stream not built yet")
+def test_sample_stream_promise_terms(whisper_path: str) -> None:
+    truth = json.loads(SAMPLE_TRUTH.read_text(encoding="utf-8"))
+    products = [Product(**p) for p in truth.get("products", [])]
+    tr = FasterWhisperTranscriber(whisper_path, corrector=DomainCorrector(products=products))
+    utterances = list(tr.transcribe_file(SAMPLE, "sample"))
+    text = "".join(u.text for u in utterances)
+    check_times(utterances)
+    assert is_simplified(text)
+    for term in ("敏感肌", "包邮", "发货", "无理由"):
+        if term in "".join(s["text"] for s in truth["sentences"]):
+            assert term in text, term

@@ -1,0 +1,244 @@
+"""Domain-term correction: homophone errors on promise words, found by pinyin similarity.
+
+Whisper base hears 发货 as 发火 and 包邮 as 包油. A span of the text whose toneless pinyin
+matches a lexicon term or one of the stream's product names (allowing the confusions
+Mandarin speakers and ASR make: z/zh, c/ch, s/sh, n/l, en/eng, in/ing, an/ang) is replaced
+by the term. When the span is itself an ordinary word (发火, 连接) or cuts through one, the
+correction needs one of the term's context words nearby; a blocker word vetoes it. Every
+replacement is returned as a `Correction`, so the original words stay on record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+from pypinyin import Style, pinyin
+from rapidfuzz import fuzz
+
+from models import Correction, Product
+from transcribe.homophones import DictionaryHomophones
+from transcribe.lexicon import COMMERCE_LEXICON, LexiconTerm
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_CONTEXT_RADIUS = 10
+_COMMON_CHAR_FREQ = 50_000  # jieba counts; 有 423,765, 时 103,735, 油 5,665
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("r", "n"))
+_FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+@lru_cache(maxsize=8192)
+def _readings(char: str) -> tuple[str, ...]:
+    """Toneless pinyin readings of one character (all of them: polyphones match any)."""
+    if not _CJK_RE.match(char):
+        return ()
+    return tuple(dict.fromkeys(pinyin(char, style=Style.NORMAL, heteronym=True)[0]))
+
+
+@lru_cache(maxsize=8192)
+def _canonical(syllable: str) -> str:
+    """Fold the confusable initials/finals together so fuzzy homophones share one key."""
+    for full, folded in _FUZZY_INITIALS:
+        if syllable.startswith(full):
+            syllable = folded + syllable[len(full) :]
+            break
+    for full, folded in _FUZZY_FINALS:
+        if syllable.endswith(full):
+            syllable = syllable[: -len(full)] + folded
+            break
+    return syllable
+
+
+@dataclass(frozen=True)
+class _Entry:
+    term: LexiconTerm
+    syllables: tuple[str, ...]  # the term's own toneless pinyin, one per character
+    is_product: bool
+
+
+def _term_syllables(text: str) -> tuple[str, ...] | None:
+    if not text or not all(_CJK_RE.match(c) for c in text):
+        return None
+    return tuple(s[0] for s in pinyin(text, style=Style.NORMAL))
+
+
+class DomainCorrector:
+    """Corrects homophone errors on commerce terms and product names in Simplified text.
+
+    `lexicon_terms`: extra domain words (strings or LexiconTerm) added to the commerce lexicon;
+    `products`: the stream's products, whose names and aliases become free-standing terms.
+    `dictionary_repair`: also repair general-vocabulary non-words (停制 → 停滞, see homophones.py).
+    """
+
+    def __init__(
+        self,
+        lexicon_terms: Iterable[str | LexiconTerm] = (),
+        products: Sequence[Product] = (),
+        use_default_lexicon: bool = True,
+        dictionary_repair: bool = True,
+    ) -> None:
+        terms: list[LexiconTerm] = list(COMMERCE_LEXICON) if use_default_lexicon else []
+        terms += [t if isinstance(t, LexiconTerm) else LexiconTerm(t) for t in lexicon_terms]
+        self.products = list(products)
+        self._dictionary = DictionaryHomophones() if dictionary_repair else None
+        self._index: dict[tuple[str, ...], list[_Entry]] = {}
+        self._latin: list[str] = []
+        self._max_len = 0
+        for term in terms:
+            self._add(term, is_product=False)
+        for product in self.products:
+            for name in (product.name, *product.aliases):
+                if _term_syllables(name) is None:
+                    self._latin.append(name)
+                else:
+                    self._add(LexiconTerm(name), is_product=True)
+
+    @property
+    def terms(self) -> list[str]:
+        """Every Chinese term the corrector knows (for hotwords and prompts)."""
+        return [e.term.text for entries in self._index.values() for e in entries]
+
+    def _add(self, term: LexiconTerm, is_product: bool) -> None:
+        syllables = _term_syllables(term.text)
+        if syllables is None or len(syllables) < 2:
+            return
+        key = tuple(_canonical(s) for s in syllables)
+        entries = self._index.setdefault(key, [])
+        if all(e.term.text != term.text for e in entries):
+            entries.append(_Entry(term, syllables, is_product))
+        self._max_len = max(self._max_len, len(syllables))
+
+    def correct(self, text: str) -> tuple[str, list[Correction]]:
+        """Return (corrected text, corrections). Replacements keep the span's length, so a
+        correction's `position` is its offset in both the original and the corrected text."""
+        if not text:
+            return text, []
+        text, latin = self._correct_latin(text)
+        candidates = self._candidates(text)
+        taken = [False] * len(text)
+        chars = list(text)
+        corrections: list[Correction] = []
+        # longest, then closest, first; spans never overlap
+        for start, entry, exact in sorted(candidates, key=lambda c: (-len(c[1].syllables), -c[2], c[0])):
+            end = start + len(entry.syllables)
+            if any(taken[start:end]):
+                continue
+            original = text[start:end]
+            chars[start:end] = list(entry.term.text)
+            for i in range(start, end):
+                taken[i] = True
+            reason = "product" if entry.is_product else "pinyin" if exact == len(original) else "pinyin-fuzzy"
+            corrections.append(
+                Correction(original=original, corrected=entry.term.text, position=start, reason=reason)
+            )
+        corrected = "".join(chars)
+        if self._dictionary is not None:
+            self._protect_terms(corrected, taken)
+            for start, word in self._dictionary.repairs(corrected, taken):
+                end = start + len(word)
+                corrections.append(
+                    Correction(original=text[start:end], corrected=word, position=start, reason="dictionary")
+                )
+                corrected = corrected[:start] + word + corrected[end:]
+        corrections += latin
+        return corrected, sorted(corrections, key=lambda c: c.position)
+
+    def _protect_terms(self, text: str, taken: list[bool]) -> None:
+        # words the lexicon or the products spell correctly are never "repaired" to a dictionary word
+        for entries in self._index.values():
+            for entry in entries:
+                for match in re.finditer(re.escape(entry.term.text), text):
+                    taken[match.start() : match.end()] = [True] * (match.end() - match.start())
+
+    def _candidates(self, text: str) -> list[tuple[int, _Entry, int]]:
+        readings = [_readings(c) for c in text]
+        words = _word_spans(text)
+        found: list[tuple[int, _Entry, int]] = []
+        for start in range(len(text)):
+            for length in range(2, self._max_len + 1):
+                end = start + length
+                if end > len(text) or not all(readings[start:end]):
+                    break
+                for entry, exact in self._lookup(readings[start:end]):
+                    if text[start:end] != entry.term.text and self._allowed(text, start, end, entry, words):
+                        found.append((start, entry, exact))
+        return found
+
+    def _lookup(self, readings: list[tuple[str, ...]]) -> list[tuple[_Entry, int]]:
+        keys = {tuple(_canonical(r) for r in combo) for combo in _combos(readings)}
+        hits: list[tuple[_Entry, int]] = []
+        for key in keys:
+            for entry in self._index.get(key, ()):
+                exact = sum(s in r for s, r in zip(entry.syllables, readings, strict=True))
+                fuzzy = len(entry.syllables) - exact
+                # two-character terms must match exactly on each character's usual reading
+                # (猫 can be read miao, but 猫砂 is not 秒杀); longer ones allow one fuzzy syllable per three
+                if len(entry.syllables) == 2 and any(
+                    s != r[0] for s, r in zip(entry.syllables, readings, strict=True)
+                ):
+                    continue
+                if fuzzy == 0 or (len(entry.syllables) >= 3 and fuzzy <= len(entry.syllables) // 3):
+                    hits.append((entry, exact))
+        return hits
+
+    def _allowed(self, text: str, start: int, end: int, entry: _Entry, words: list[tuple[int, int]]) -> bool:
+        term = entry.term
+        before = text[max(0, start - 3) : start]
+        if any(before.endswith(b) for b in term.blockers):
+            return False
+        span = text[start:end]
+        freq = jieba.dt.FREQ
+        real_word = (
+            freq.get(span, 0) > 0
+            or any((s < start < e) or (s < end < e) for s, e in words if e - s >= 2)
+            # in a two-character span a very common character (有, 是, 在) is more likely
+            # meant than misheard: 每包有十片 must not become 每包邮十片
+            or (
+                len(span) == 2
+                and any(freq.get(c, 0) >= _COMMON_CHAR_FREQ for c in span if c not in term.text)
+            )
+        )
+        if not real_word:
+            return True
+        if not term.context:
+            return False
+        near = text[max(0, start - _CONTEXT_RADIUS) : start] + " " + text[end : end + _CONTEXT_RADIUS]
+        return any(c in near for c in term.context)
+
+    def _correct_latin(self, text: str) -> tuple[str, list[Correction]]:
+        # English product names (TikTok Shop hosts switch): fuzzy match on same-length word runs
+        corrections: list[Correction] = []
+        for name in self._latin:
+            n_words = len(name.split())
+            for match in _latin_runs(text, n_words):
+                found = match.group(0)
+                if found.lower() != name.lower() and fuzz.ratio(found.lower(), name.lower()) >= 85:
+                    text = text[: match.start()] + name + text[match.end() :]
+                    corrections.append(
+                        Correction(original=found, corrected=name, position=match.start(), reason="product")
+                    )
+                    break
+        return text, corrections
+
+
+def _latin_runs(text: str, n_words: int) -> list[re.Match[str]]:
+    word = r"[A-Za-z0-9][A-Za-z0-9'\-]*"
+    return list(re.finditer(rf"(?<![A-Za-z0-9]){word}(?: {word}){{{n_words - 1}}}(?![A-Za-z0-9])", text))
+
+
+def _combos(readings: list[tuple[str, ...]], limit: int = 16) -> list[tuple[str, ...]]:
+    combos: list[tuple[str, ...]] = [()]
+    for options in readings:
+        combos = [c + (o,) for c in combos for o in options][:limit]
+    return combos
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for token in jieba.lcut(text, HMM=False):
+        spans.append((pos, pos + len(token)))
+        pos += len(token)
+    return spans

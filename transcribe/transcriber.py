@@ -1,0 +1,271 @@
+"""The streaming speech-to-text stage: AudioChunks in, Utterances on the stream clock out.
+
+    chunks ─ PauseCutter (Silero VAD, cut at pauses) ─ speech-only audio per window
+           ─ faster-whisper (previous text as prompt, word timestamps, fallback and guards)
+           ─ hallucination / loop filter ─ sentences ─ Simplified, punctuated, corrected Utterances
+
+Memory is one window of audio plus the last few sentences of text, however long the stream.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from faster_whisper import WhisperModel
+from faster_whisper.vad import SpeechTimestampsMap
+from rapidfuzz import fuzz
+
+from models import AudioChunk, ConfigError, TranscriptionError, Utterance
+from transcribe.audio import iter_audio_chunks
+from transcribe.chunker import CutterOptions, PauseCutter, SpeechWindow
+from transcribe.correction import DomainCorrector
+from transcribe.normalize import clean_text, is_hallucination, is_repetition_loop
+from transcribe.utterances import (
+    TimedWord,
+    build_utterance,
+    monotonic,
+    punctuate_segment_ends,
+    split_sentences,
+)
+
+_HALF_WIDTH = str.maketrans("，。！？：；", ",.!?:;")
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """faster-whisper decoding settings and the guards against invented text."""
+
+    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6)  # fallback when a guard below trips
+    compression_ratio_threshold: float = 2.4  # above: a repetition loop
+    log_prob_threshold: float = -1.0  # below: a guess
+    no_speech_threshold: float = 0.6  # above (with a low log-prob): silence
+    hallucination_silence_threshold: float | None = 2.0
+    initial_prompt: str | None = None  # prepended to the previous text; None: previous text only
+    context_chars: int = 80  # how much previous text is handed to the next window
+    use_hotwords: bool = False  # put the lexicon in Whisper's hotwords (measured: hurts, off)
+    max_segment_no_speech: float = 0.8  # drop a segment Whisper itself thinks is not speech
+    min_uncovered_s: float = 1.5  # speech left after Whisper's last word that is decoded again
+    max_redecodes: int = 4
+    max_chars_per_s: float = 12.0
+    merge_gap_s: float = 0.6  # segments closer than this, without a full stop, are one sentence
+
+
+class FasterWhisperTranscriber:
+    """Streaming Mandarin/English transcription with faster-whisper.
+
+    `model`: a faster-whisper size name, hub id or local folder (`ensure_whisper_model` gives
+    the bundled one). The constructor only stores settings; `load()` (or first use) loads.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        cpu_threads: int = 2,
+        beam_size: int = 5,
+        language: str | None = "zh",
+        corrector: DomainCorrector | None = None,
+        decode: DecodeOptions | None = None,
+        cutter: CutterOptions | None = None,
+    ) -> None:
+        self.model_spec = model
+        self.device = device
+        self.compute_type = compute_type
+        self.cpu_threads = cpu_threads
+        self.beam_size = beam_size
+        self.language = language
+        self.corrector = corrector
+        self.decode = decode or DecodeOptions()
+        self.cutter = PauseCutter(cutter)
+        self._model: WhisperModel | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> WhisperModel:
+        """Load the model (once). Raises ConfigError when the model cannot be loaded."""
+        with self._lock:
+            if self._model is None:
+                try:
+                    self._model = WhisperModel(
+                        self.model_spec,
+                        device=self.device,
+                        compute_type=self.compute_type,
+                        cpu_threads=self.cpu_threads,
+                    )
+                except (RuntimeError, ValueError, OSError) as exc:
+                    raise ConfigError(
+                        f"whisper model {self.model_spec!r} could not be loaded: {exc}"
+                    ) from exc
+            return self._model
+
+    def transcribe_file(self, path: str | Path, stream_id: str, offset: float = 0.0) -> Iterator[Utterance]:
+        """Utterances of any audio or video file, times on a clock starting at `offset`.
+
+        Raises InputError for a missing or unreadable file or one without audio."""
+        return self.run(iter_audio_chunks(path, stream_id, chunk_s=10.0, offset=offset))
+
+    def run(self, chunks: Iterable[AudioChunk]) -> Iterator[Utterance]:
+        """The streaming generator: cut at pauses, transcribe each window with the previous
+        text as context, yield Utterances in time order."""
+        model = self.load()
+        context = ""
+        seen: set[str] = set()
+        for window in self.cutter.run(chunks):
+            if not window.speech:
+                context = ""  # a long pause or music: the next topic need not follow this one
+                continue
+            for utterance in self._transcribe_window(model, window, context):
+                if utterance.id in seen:  # two sentences in the same millisecond: keep ids unique
+                    utterance = utterance.model_copy(update={"id": f"{utterance.id}-{len(seen)}"})
+                seen.add(utterance.id)
+                context = (context + utterance.text)[-self.decode.context_chars :]
+                yield utterance
+            if len(seen) > 64:
+                seen = set(sorted(seen)[-16:])
+
+    def _transcribe_window(
+        self, model: WhisperModel, window: SpeechWindow, context: str
+    ) -> Iterator[Utterance]:
+        chunks = [{"start": s, "end": e} for s, e in window.speech]
+        audio = np.concatenate([window.samples[s:e] for s, e in window.speech])
+        ts_map = SpeechTimestampsMap(chunks, window.sample_rate)
+        try:
+            segments = self._decode_covering(model, audio, context, window.sample_rate)
+        except (RuntimeError, ValueError) as exc:
+            raise TranscriptionError(f"stream {window.stream_id} at {window.t0:.2f}s: {exc}") from exc
+        words: list[TimedWord] = []
+        previous = ""
+        for segment in segments:
+            if not self._keep(segment, previous):
+                continue
+            previous = segment.text
+            words += self._timed_words(segment, ts_map, window.t0)
+        # re-decoded stretches interleave with the first pass: word times give the order
+        words = punctuate_segment_ends(sorted(words, key=lambda w: w.start), self.decode.merge_gap_s)
+        for sentence in split_sentences(monotonic(words, window.t0)):
+            utterance = build_utterance(window.stream_id, sentence, self._correct)
+            if utterance is not None:
+                yield utterance
+
+    def _decode_covering(self, model: WhisperModel, audio: np.ndarray, context: str, rate: int) -> list[Any]:
+        """Whisper's segments for `audio`, with the speech it skipped decoded separately.
+
+        After a sentence that ends without a timestamp Whisper jumps to the end of its 30-s
+        input, which on dense live speech silently drops whole sentences. The audio here is
+        speech only (the cutter removed the pauses), so a stretch of it with no word is
+        skipped speech: each such stretch is decoded on its own and merged back in order."""
+        segments = self._decode(model, audio, context, rate, 0.0, len(audio) / rate)
+        tried: set[tuple[float, float]] = set()
+        for _ in range(self.decode.max_redecodes):
+            gap = _first_gap(segments, len(audio) / rate, self.decode.min_uncovered_s, tried)
+            if gap is None:
+                break
+            tried.add(gap)
+            segments = sorted(
+                segments + self._decode(model, audio, context, rate, *gap), key=_first_word_start
+            )
+        return segments
+
+    def _decode(
+        self, model: WhisperModel, audio: np.ndarray, context: str, rate: int, t0: float, t1: float
+    ) -> list[Any]:
+        pieces, _ = model.transcribe(
+            audio[int(t0 * rate) : int(t1 * rate)], **self._transcribe_kwargs(context)
+        )
+        return [_shift(seg, t0) for seg in pieces]
+
+    def _correct(self, text: str) -> tuple[str, list[Any]]:
+        return self.corrector.correct(text) if self.corrector else (text, [])
+
+    def _transcribe_kwargs(self, context: str) -> dict[str, Any]:
+        d = self.decode
+        # the prompt is written the way Whisper writes (half-width marks): full-width ones in
+        # the prompt lead it to emit broken multi-byte punctuation
+        prompt = ((d.initial_prompt or "") + context.translate(_HALF_WIDTH)).strip() or None
+        hotwords = None
+        if d.use_hotwords and self.corrector is not None:
+            hotwords = " ".join(self.corrector.terms[:60])
+        return {
+            "language": self.language,
+            "beam_size": self.beam_size,
+            "temperature": list(d.temperature),
+            "compression_ratio_threshold": d.compression_ratio_threshold,
+            "log_prob_threshold": d.log_prob_threshold,
+            "no_speech_threshold": d.no_speech_threshold,
+            "condition_on_previous_text": True,
+            "initial_prompt": prompt,
+            "hotwords": hotwords,
+            "word_timestamps": True,
+            "hallucination_silence_threshold": d.hallucination_silence_threshold,
+            "vad_filter": False,  # the PauseCutter already kept only speech
+        }
+
+    def _keep(self, segment: Any, previous: str) -> bool:
+        """Guards beyond faster-whisper's own: phantom subtitle lines, loops, repeats."""
+        text = clean_text(segment.text)
+        if not text or is_hallucination(text):
+            return False
+        if segment.compression_ratio > self.decode.compression_ratio_threshold or is_repetition_loop(text):
+            return False
+        if segment.no_speech_prob > self.decode.max_segment_no_speech and segment.avg_logprob < -0.5:
+            return False
+        # nobody says 12 characters a second: text crammed into a moment was invented
+        if len(text) > 6 and len(text) / max(0.05, segment.end - segment.start) > self.decode.max_chars_per_s:
+            return False
+        # Whisper re-reading the tail of a window repeats the segment before it
+        return not (previous and len(text) >= 4 and fuzz.ratio(text, clean_text(previous)) >= 90)
+
+    @staticmethod
+    def _timed_words(segment: Any, ts_map: SpeechTimestampsMap, t0: float) -> list[TimedWord]:
+        words = segment.words or []
+        if not words:  # no alignment: the segment as one word
+            start = ts_map.get_original_time(segment.start)
+            end = ts_map.get_original_time(segment.end, is_end=True)
+            return [TimedWord(t0 + start, t0 + end, segment.text, 1.0, segment.avg_logprob, True)]
+        out = []
+        for w in words:
+            index = ts_map.get_chunk_index(w.start)
+            start = ts_map.get_original_time(w.start, index)
+            end = ts_map.get_original_time(w.end, index, is_end=True)
+            out.append(TimedWord(t0 + start, t0 + end, w.word, w.probability, segment.avg_logprob))
+        last = out[-1]
+        out[-1] = TimedWord(last.start, last.end, last.text, last.probability, last.logprob, True)
+        return out
+
+
+def _shift(segment: Any, by: float) -> Any:
+    """A faster-whisper Segment moved `by` seconds later (its words too)."""
+    if not by:
+        return segment
+    words = [dataclasses.replace(w, start=w.start + by, end=w.end + by) for w in (segment.words or [])]
+    return dataclasses.replace(
+        segment, start=segment.start + by, end=segment.end + by, words=words or segment.words
+    )
+
+
+def _first_gap(
+    segments: list[Any], duration: float, min_gap: float, tried: set[tuple[float, float]]
+) -> tuple[float, float] | None:
+    """The first stretch of at least `min_gap` seconds that no word covers, not yet tried."""
+    spans = sorted((w.start, w.end) for seg in segments for w in (seg.words or [])) or sorted(
+        (seg.start, seg.end) for seg in segments
+    )
+    edge = 0.0
+    for start, end in [*spans, (duration, duration)]:
+        if start - edge >= min_gap:
+            gap = (round(max(0.0, edge - 0.1), 2), round(min(duration, start + 0.1), 2))
+            if gap not in tried:
+                return gap
+        edge = max(edge, end)
+    return None
+
+
+def _first_word_start(segment: Any) -> float:
+    # a segment's own start can reach back over speech Whisper skipped; its words cannot
+    return float(segment.words[0].start) if segment.words else float(segment.start)
