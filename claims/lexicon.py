@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import jieba
@@ -31,6 +32,8 @@ DOMAIN_TERMS: tuple[str, ...] = (
     "明天", "后天", "今天", "当天", "发出", "寄出", "你们", "主播", "最后", "下架", "告急", "限量",
     "百分百", "副作用", "治疗", "治好", "净含量", "内存", "毫升", "毫安", "毫米", "厘米",
     "学生", "宠物", "孕妇", "糖尿病人", "降血糖", "去污", "除菌", "透气", "吸汗", "保暖", "最火",
+    "质保", "保修", "换新", "杯身", "默认", "痘痘", "管用", "密封", "防漏", "失眠", "预防", "官方",
+    "自营", "专用", "最低", "价格", "续航", "原装", "不容易", "不锈钢", "保温", "十二小时",
 )
 
 # Units after a numeral: a homophone right after a number is read as the unit (三甜→三天,
@@ -40,17 +43,24 @@ UNITS = "天片件折"
 _KEEP_AFTER_NUMERAL = set("减键检建健荐添者这直次好点些样起定般共种下边遍家会分名位人期间周岁声句首份只号")
 _NUMERAL = set("0123456789零〇一二两三四五六七八九十百千万半")
 
-# Accent folds (zh/z, in/ing ...) were tried and dropped: they merge 正品 with 赠品 and 宝石
-# with 保湿. Whisper's errors on these terms are exact toneless homophones, so readings must
-# match exactly (any reading of a polyphonic character counts).
-_FOLD: tuple[tuple[str, str], ...] = ()
+# Accent folds for a second, stricter pass: Whisper (and accented speakers) blur zh/z, ch/c,
+# sh/s, n/l and the nasal finals (当天→单天, 杯身→杯声, 放心→方形). Folding merges real terms
+# (正品/赠品 both fold to zenpin), so a folded match is only taken when it is unambiguous: exactly
+# one term matches the window, the window is not itself a word, and the exact pass found nothing.
+_FOLD_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
+_FOLD_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
 
 _PUNCT = re.compile(r"[\s，。！？；、,.!?;:：…~～·\"'“”‘’（）()【】\[\]]")
 
 
 def _fold(syllable: str) -> str:
-    for a, b in _FOLD:
-        syllable = syllable.replace(a, b)
+    for a, b in _FOLD_INITIALS:
+        if syllable.startswith(a) and syllable != "ng":
+            syllable = b + syllable[len(a) :]
+            break
+    for a, b in _FOLD_FINALS:
+        if syllable.endswith(a):
+            return syllable[: -len(a)] + b
     return syllable
 
 
@@ -60,7 +70,13 @@ def char_sounds(ch: str) -> frozenset[str]:
     if not ("\u4e00" <= ch <= "\u9fff"):
         return frozenset()
     # The primary reading only: heteronyms make 不 (fou) sound like 包 (fu) and turn 不退 into 包退.
-    return frozenset(_fold(r) for r in pinyin(ch, style=Style.NORMAL)[0])
+    return frozenset(pinyin(ch, style=Style.NORMAL)[0])
+
+
+@lru_cache(maxsize=8192)
+def folded_sounds(ch: str) -> frozenset[str]:
+    """`char_sounds` with the accent folds applied (zh→z, ing→in, n→l ...)."""
+    return frozenset(_fold(r) for r in char_sounds(ch))
 
 
 class TermRepairer:
@@ -68,6 +84,7 @@ class TermRepairer:
 
     def __init__(self, terms: tuple[str, ...] | list[str]) -> None:
         self._index: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
+        self._folded: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
         self._terms = frozenset(t for t in terms if len(t) >= 2)
         self._lengths = sorted({len(t) for t in self._terms}, reverse=True)
         for term in sorted(self._terms, key=len, reverse=True):
@@ -76,38 +93,60 @@ class TermRepairer:
                 continue  # only all-Han terms can be matched by sound
             for first in sounds[0]:
                 self._index.setdefault(first, []).append((term, sounds))
+            folded = [folded_sounds(c) for c in term]
+            for first in folded[0]:
+                self._folded.setdefault(first, []).append((term, folded))
 
     def repair(self, chars: list[str], words: WordGuard | None = None) -> None:
         """Replace, in place, every window that sounds like a term (longest terms first).
 
         With `words`, a window is only replaced when it starts and ends on a word boundary and is
-        not itself a frequent word (云豹欢迎 must not yield 包换, 保佑 must not become 包邮)."""
+        not itself a frequent word (云豹欢迎 must not yield 包换, 保佑 must not become 包邮); only
+        then are accent-folded matches tried too, and only when exactly one term matches."""
         i = 0
         while i < len(chars):
             present = next((n for n in self._lengths if "".join(chars[i : i + n]) in self._terms), 0)
             if present:  # already a correct term: never "repair" 正品 into 赠品
                 i += present
                 continue
-            replaced = 0
-            for first in char_sounds(chars[i]):
-                for term, sounds in self._index.get(first, ()):
-                    n = len(term)
-                    window = chars[i : i + n]
-                    if len(window) < n or "".join(window) == term:
-                        continue
-                    if all(char_sounds(c) & s for c, s in zip(window, sounds, strict=True)) and (
-                        words is None or words.allows(i, i + n, "".join(window))
-                    ):
-                        chars[i : i + n] = list(term)
-                        replaced = n
-                        break
-                if replaced:
-                    break
-            i += replaced or 1
+            term = self._match(chars, i, words, self._index, char_sounds)
+            if term is None and words is not None:
+                term = self._match(chars, i, words, self._folded, folded_sounds, unique=True)
+            if term is not None:
+                chars[i : i + len(term)] = list(term)
+            i += len(term) if term else 1
+
+    @staticmethod
+    def _match(
+        chars: list[str], i: int, words: WordGuard | None,
+        index: dict[str, list[tuple[str, list[frozenset[str]]]]], sounds_of: Callable[[str], frozenset[str]],
+        unique: bool = False,
+    ) -> str | None:
+        found: list[str] = []
+        for first in sounds_of(chars[i]):
+            for term, sounds in index.get(first, ()):
+                n = len(term)
+                window = chars[i : i + n]
+                if len(window) < n or "".join(window) == term or term in found:
+                    continue
+                # a folded match must not be a dictionary word at all (瓷砖 is not 持妆)
+                if all(sounds_of(c) & s for c, s in zip(window, sounds, strict=True)) and (
+                    words is None or words.allows(i, i + n, "".join(window), _RARE if unique else _FREQUENT)
+                ):
+                    if not unique:
+                        return term
+                    # at most one syllable may differ by a fold (瓷专 is two folds from 持妆)
+                    if sum(not (char_sounds(c) & char_sounds(t)) for c, t in zip(window, term, strict=True)) <= 1:
+                        found.append(term)
+        # a folded window sounding like two terms of the same length (正品/赠品) is left alone
+        if len(found) > 1 and len(found[0]) == len(found[1]):
+            return None
+        return found[0] if found else None
 
 
 DEFAULT_REPAIRER = TermRepairer(DOMAIN_TERMS)
 _FREQUENT = 300  # jieba dictionary count above which a window is a real word, not an ASR slip
+_RARE = 3  # the same for accent-folded matches: the window must be (nearly) unknown to jieba
 _TOKENIZER: jieba.Tokenizer | None = None
 
 
@@ -121,11 +160,11 @@ class WordGuard:
             _TOKENIZER.initialize()
         self._tok = _TOKENIZER
         self.bounds = {0, len(text)}
-        for _, start, end in self._tok.tokenize(text):
+        for _, start, end in self._tok.tokenize(text, HMM=False):
             self.bounds.update((start, end))
 
-    def allows(self, start: int, end: int, window: str) -> bool:
-        return start in self.bounds and end in self.bounds and self._tok.FREQ.get(window, 0) < _FREQUENT
+    def allows(self, start: int, end: int, window: str, frequent: int = _FREQUENT) -> bool:
+        return start in self.bounds and end in self.bounds and self._tok.FREQ.get(window, 0) < frequent
 
 
 def fold_width(text: str) -> str:
@@ -140,7 +179,26 @@ def fold_width(text: str) -> str:
 _UNIT_BY_SOUND = {r: u for u in UNITS for r in pinyin(u, style=Style.NORMAL)[0]}
 
 
+# Multi-character units after a numeral win over the everyday word that sounds the same
+# (30个小事 → 30个小时, 十二革月 → 十二个月): after a number the unit is what was said.
+_NUMERAL_UNITS = ("个小时", "个月", "小时", "毫升", "毫安", "厘米", "毫米", "公斤")
+
+
+def _repair_numeral_units(chars: list[str]) -> None:
+    for i in range(1, len(chars)):
+        if chars[i - 1] not in _NUMERAL:
+            continue
+        for unit in _NUMERAL_UNITS:
+            window = chars[i : i + len(unit)]
+            if len(window) == len(unit) and "".join(window) != unit and all(
+                char_sounds(c) & char_sounds(u) for c, u in zip(window, unit, strict=True)
+            ):
+                chars[i : i + len(unit)] = list(unit)
+                break
+
+
 def _repair_units(chars: list[str]) -> None:
+    _repair_numeral_units(chars)
     for i in range(1, len(chars)):
         ch = chars[i]
         if chars[i - 1] in _NUMERAL and ch not in UNITS and ch not in _KEEP_AFTER_NUMERAL and ch not in _NUMERAL:

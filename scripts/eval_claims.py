@@ -5,9 +5,12 @@
   value accuracy, risk P/R/F1 — with and without the embedding fallback;
 - real streamer speech (../shared/realdata/livechat/dev_data.jsonl, `streamer_response_asr`):
   claims per 1,000 utterances, and a reproducible sample of 50 claims written for reading;
-- speed in utterances/s on this machine, with and without the fallback.
+- speed in utterances/s on this machine, with and without the fallback;
+- the bundled sample stream: its ground-truth sentences (clean text) and the real Whisper output
+  of some of them (claims_dev/sample_asr.jsonl): claims found of the right type, per sentence.
 
     .venv/bin/python scripts/eval_claims.py [--embedder bundled|none] [--sample-out F]
+    .venv/bin/python scripts/eval_claims.py --sample        # only the sample-stream check
 """
 
 from __future__ import annotations
@@ -68,6 +71,27 @@ def livechat(path: Path, ex: ClaimExtractor, sample_out: Path | None, n_sample: 
             "sample_file": str(sample_out) if sample_out else None}
 
 
+def type_matches(gold: list[list[str]], texts: list[str], ex: ClaimExtractor) -> dict[str, Any]:
+    """Per sentence, claims of the right type (multiset), and claims of a type the truth lacks."""
+    found = extra = 0
+    for types, (claims, _) in zip(gold, ex.extract_texts(texts), strict=True):
+        pred = [c.type.value for c in claims]
+        hit = sum(min(types.count(t), pred.count(t)) for t in set(types))
+        found += hit
+        extra += len(pred) - hit
+    return {"truth": sum(len(g) for g in gold), "found": found, "extra": extra}
+
+
+def sample_check(ex: ClaimExtractor) -> dict[str, Any]:
+    truth = json.loads((ROOT / "samples" / "sample_stream.truth.json").read_text(encoding="utf-8"))
+    sents = truth["sentences"]
+    asr = [json.loads(line) for line in (ROOT / "claims_dev" / "sample_asr.jsonl").open(encoding="utf-8")]
+    return {
+        "clean": type_matches([[c["type"] for c in s["claims"]] for s in sents], [s["text"] for s in sents], ex),
+        "real_asr": type_matches([r["types"] for r in asr], [r["text"] for r in asr], ex),
+    }
+
+
 def speed(texts: list[str], ex: ClaimExtractor, seconds: float = 3.0) -> float:
     """Utterances/s through `extract_texts` in batches of 64 (as `onrecord extract --jsonl` runs)."""
     n, start = 0, time.perf_counter()
@@ -86,11 +110,15 @@ def main() -> None:
     ap.add_argument("--embedder", default="bundled", help="'bundled' (multilingual-e5-small), a model path, or 'none'")
     ap.add_argument("--models-dir", type=Path,
                     default=Path(os.environ.get("ONRECORD_DATA_DIR", "onrecord-data")) / "models")
+    ap.add_argument("--sample", action="store_true", help="only score the bundled sample stream's sentences")
     args = ap.parse_args()
+    if args.sample:
+        print(json.dumps(sample_check(ClaimExtractor()), ensure_ascii=False))
+        return
 
     rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
     rules = ClaimExtractor()
-    result: dict[str, Any] = {"rows": len(rows), "rules": evaluate(rows, rules)}
+    result: dict[str, Any] = {"rows": len(rows), "rules": evaluate(rows, rules), "sample": sample_check(rules)}
     texts = [r["text"] for r in rows]
     result["speed_ups_rules"] = speed(texts, rules)
     embedder = load_embedder(args.embedder, args.models_dir)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from claims.numbers import NUM, to_number
 from claims.rules.base import Hit, Rule, Value, const, rule
 from claims.rules.spec import RULES as SPEC_RULES
 from models import ClaimType
@@ -73,12 +74,17 @@ EFFECTS = (
     "遮瑕", "显瘦", "抗老", "去黑头", "收缩毛孔", "防脱", "生发", "助眠", "减肥", "瘦身", "抗衰", "锁水",
     "护眼", "保鲜", "保温", "补血", "增强免疫力", "提高免疫力", "提高抵抗力", "降血糖", "降血压", "降血脂", "防霉", "防潮", "防晒", "防紫外线", "吸水", "不伤手", "不伤皮肤", "低糖", "零添加", "无添加",
     "0添加", "0糖", "零糖", "零脂", "0脂", "0卡", "零卡", "低脂", "高蛋白", "防污", "抗菌", "长续航", "驱蚊", "防虫", "暖宫", "养胃", "防风",
+    "防漏", "防汗", "密封防漏", "见效", "有效", "管用",
 )
 _EFF_RE = "|".join(sorted(set(EFFECTS), key=len, reverse=True))
 _NEG_EFFECTS = (
     "掉色|褪色|起球|缩水|断裂|变形|粘锅|脱妆|卡粉|晕妆|晕染|生锈|漏水|漏电|发霉|掉毛|起皱|闷汗|闷痘|"
-    "刺激|油腻|黏腻|拔干|假白|搓泥|氧化|暗沉|漏液|开胶|掉渣|串味|反弹|长胖|上火|闷脚|勒|磨脚|起毛"
+    "刺激|油腻|黏腻|拔干|假白|搓泥|氧化|暗沉|漏液|开胶|掉渣|串味|反弹|长胖|上火|闷脚|勒|磨脚|起毛|"
+    "变色|褪色|破损|漏气|卡顿|发烫|粘手|洒"
 )
+# One-character defects (破, 断, 漏, 碎 ...) are everyday words after a bare 不 (不断 = continuously),
+# so they count only after 容易/易/会: 湿水不容易破, 放包里不会洒.
+_NEG_SHORT = "破|断|漏|碎|坏|裂|皱|塌|烂"
 
 
 _NEG_EFFECTS_RE = "不(?:易|会)?(?:" + _NEG_EFFECTS + ")"
@@ -102,9 +108,28 @@ def effect(h: Hit) -> Value | None:
     return {"effect": eff.replace("0", "零") if eff.startswith("0") else eff}
 
 
-@rule(E, rf"(?<![会是])不(?:会|易|容易|怎么|轻易|再)?({_NEG_EFFECTS})")
+# 部/步/布 are how ASR writes 不 (bu) before a defect word (部会坏, 布粘锅): no other reading fits.
+@rule(E, rf"(?<![会是])[不部步布](?:会|易|容易|怎么|轻易|再)?({_NEG_EFFECTS})|(?<![会是])[不部步布](?:会|易|容易|轻易)({_NEG_SHORT})(?![断续])")
 def no_defect(h: Hit) -> Value | None:
-    return {"effect": "不" + h.group(1)}
+    if h.group(1):
+        return {"effect": "不" + h.group(1)}
+    return {"effect": "不易" + h.group(2)}
+
+
+# 用一盒就见效, 三天见效, 百分百有效: a promise of results (the risk rules flag it as a guarantee).
+@rule(E, r"(?:就|就能|马上|立马|立刻|当天|快速|很快|[一二两三四五六七1-7]\s*(?:天|次|周|盒|瓶))(见效|有效果|管用)|(?:百分百|100%|百分之百|绝对|保证)(有效|管用|见效)")
+def works(h: Hit) -> Value | None:
+    return {"effect": "见效" if (h.group(1) or h.group(2)) in ("见效", "有效果") else "有效"}
+
+
+# Duration of an effect: 十二个小时还是烫的 / 保温十二小时 → 保温12小时; 冰的/凉的 → 保冷.
+@rule(E, rf"({NUM})\s*个?小时(?:都|还|依然|仍然|也|还是|都是|照样){{1,2}}(烫|热|温|冰|凉)(?:的|乎乎|嘴)?|(保温|保冷)(?:效果)?(?:长达|可达|能达到|能|可以|有)?({NUM})\s*个?小时")
+def lasts(h: Hit) -> Value | None:
+    n = to_number(h.group(1) or h.group(4))
+    if not isinstance(n, int) or not 0 < n <= 72:
+        return None
+    kind = h.group(3) or ("保冷" if h.group(2) in ("冰", "凉") else "保温")
+    return {"effect": f"{kind}{n}小时"}
 
 
 @rule(E, r"(?:能|可以|有效)?(治疗|治好|根治|改善|缓解|消除|淡化|预防|告别)(痘痘|痘印|失眠|湿疹|便秘|脱发|黑眼圈|细纹|皱纹|色斑|斑点|口臭|脚气|鼻炎|关节痛|颈椎病|干燥|暗沉|毛孔粗大|感冒|咳嗽)")
@@ -112,4 +137,7 @@ def treats(h: Hit) -> Value | None:
     return {"effect": h.group(1) + h.group(2)}
 
 
-RULES: tuple[Rule, ...] = (*AUTH, treats, audience_can, audience_list, suits_audience, suits_surface, *AGES, effect, no_defect, *SPEC_RULES)
+RULES: tuple[Rule, ...] = (
+    *AUTH, treats, audience_can, audience_list, suits_audience, suits_surface, *AGES, lasts, works, effect, no_defect,
+    *SPEC_RULES,
+)

@@ -1,9 +1,7 @@
 """The dev-set gate: targets asserted on the held-out "test" split (rules were written against "dev").
 
-Targets (issue): micro F1 on types ≥ 0.90, value accuracy ≥ 0.90, risk F1 ≥ 0.85. On the held-out
-split the clean sentences meet all three; the ASR-noised variants (two homophone substitutions
-per sentence, no punctuation) do not yet reach 0.90 type F1, so the combined split is gated at
-its measured floor (0.86) and the gap is reported rather than hidden.
+Targets (issue): micro F1 on types ≥ 0.90, value accuracy ≥ 0.90, risk F1 ≥ 0.85, asserted on the
+whole held-out split (clean and ASR-noised variants together); the clean half is also gated alone.
 """
 
 from __future__ import annotations
@@ -54,7 +52,7 @@ def test_held_out_with_asr_noise(scored: dict) -> None:
     assert s["value_accuracy"] >= 0.90
     assert s["risks"]["f1"] >= 0.85
     assert s["types"]["p"] >= 0.95
-    assert s["types"]["f1"] >= 0.86  # target 0.90: not yet met on ASR-noised variants (see module doc)
+    assert s["types"]["f1"] >= 0.90
 
 
 def test_devset_file_is_what_the_generator_builds() -> None:

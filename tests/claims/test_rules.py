@@ -129,3 +129,41 @@ def test_asr_repair_keeps_quotes_verbatim() -> None:
 )
 def test_chit_chat_yields_nothing(text: str) -> None:
     assert claims(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "effect"),
+    [
+        ("用一盒就见效，百分百有效！", "见效"),
+        ("纸巾湿水不容易破", "不易破"),
+        ("开水倒进去，十二个小时还是烫的", "保温12小时"),
+        ("杯盖密封防漏", "密封防漏"),
+        ("放包里不会洒", "不洒"),
+        ("这个锅部会粘锅", "不粘锅"),  # 部 is ASR for 不
+    ],
+)
+def test_general_efficacy_patterns(text: str, effect: str) -> None:
+    claims, _ = ClaimExtractor().extract_text(text)
+    assert any(c.type.value == "efficacy" and c.value["effect"] == effect for c in claims)
+
+
+@pytest.mark.parametrize("text", ["他说话一直不断", "我对不会化妆", "也有小奖"])
+def test_everyday_words_are_not_efficacy(text: str) -> None:
+    claims, _ = ClaimExtractor().extract_text(text)
+    assert not [c for c in claims if c.type.value == "efficacy"]
+
+
+def test_warranty_is_a_spec_even_from_asr() -> None:
+    for text in ("保温杯质保一年", "保温杯，只保一年"):
+        claims, _ = ClaimExtractor().extract_text(text)
+        assert {"attribute": "质保", "amount": 1, "unit": "年"}.items() <= next(
+            c.value for c in claims if c.type.value == "spec").items()
+
+
+def test_folded_pinyin_repairs_only_unambiguous_non_words() -> None:
+    from claims.engine import REPAIRER
+    from claims.lexicon import canonicalise
+
+    assert canonicalise("今天单天发货", None, REPAIRER) == "今天当天发货"  # dan/dang
+    assert "瓷砖" in canonicalise("适用于玻璃和瓷砖", None, REPAIRER)  # a real word is kept
+    assert "30个小时" in canonicalise("续航30个小事", None, REPAIRER)  # a unit after a numeral
