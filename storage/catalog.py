@@ -214,10 +214,14 @@ class Catalog:
         for s in self.list_streams():
             yield s, self.utterances(s.id), self.claims(stream_id=s.id)
 
-    def delete_stream_content(self, stream_id: str) -> None:
+    def delete_stream_content(self, stream_id: str, *, with_stream: bool = False) -> None:
+        """Remove a stream's utterances, claims and risks (and its row too when `with_stream`)."""
+
         def op(conn: Any) -> None:
             for table in (utterances, claims, risks):
                 conn.execute(delete(table).where(table.c.stream_id == stream_id))
+            if with_stream:
+                conn.execute(delete(streams).where(streams.c.id == stream_id))
 
         self._run(op)
 
