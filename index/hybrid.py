@@ -49,6 +49,7 @@ class HybridIndex:
         flat_limit: int = 50_000,
         nprobe: int = 24,
         rrf_k: int = 60,
+        promise_prior: float = 0.15,
         candidates: int = 100,
         weights: dict[str, float] | None = None,
     ) -> None:
@@ -56,6 +57,10 @@ class HybridIndex:
         self.embedder = embedder
         self.analyzer = analyzer or JiebaAnalyzer()
         self.rrf_k, self.candidates = rrf_k, candidates
+        # An agent asks about promises: between two equally matching sentences, the one that
+        # carries a claim (下单后48小时内发货) should outrank the one that only echoes the
+        # question (好多宝宝在问多久发货).
+        self.promise_prior = promise_prior
         # weights of the lexical parts, relative to the query's own jieba words
         self.weights = {"expanded": 0.5, "bigrams": 0.3, "tags": 0.5, "product": 1.0, **(weights or {})}
         self._vector_args = {"flat_limit": flat_limit, "nprobe": nprobe}
@@ -362,6 +367,10 @@ class HybridIndex:
         for ids, _, weight in ranked:
             for rank, i in enumerate(ids.tolist()):
                 fused[i] = fused.get(i, 0.0) + weight / (self.rrf_k + rank + 1)
+        docs = self._docs.docs
+        for i in fused:
+            if docs[i].claims:
+                fused[i] *= 1.0 + self.promise_prior
         order = sorted(fused.items(), key=lambda kv: -kv[1])
         return np.array([i for i, _ in order], np.int64), np.array([s for _, s in order], np.float32)
 
