@@ -168,6 +168,25 @@ def plain_term_accuracy(model: WhisperModel, audio: np.ndarray, truth: dict) -> 
     return bench_terms([_U(s) for s in segments], truth)["term_accuracy"]
 
 
+def bench_livechat(path: Path, n: int) -> dict:
+    """How often the corrector (no products) changes real streamer speech: it should rarely."""
+    corrector = DomainCorrector()
+    lines = made = 0
+    examples: list[str] = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if lines >= n:
+                break
+            text = json.loads(line).get("streamer_response_asr") or ""
+            if not text:
+                continue
+            lines += 1
+            fixed, corrections = corrector.correct(to_simplified(text))
+            made += len(corrections)
+            examples += [f"{c.original}→{c.corrected} ({c.reason}): {text[:40]}" for c in corrections]
+    return {"lines": lines, "corrections": made, "examples": examples[:40]}
+
+
 def bench_rtf(model: WhisperModel, tr: FasterWhisperTranscriber, audio: np.ndarray) -> dict:
     seconds = len(audio) / 16000
     t = time.perf_counter()
@@ -202,6 +221,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pair", nargs=2, action="append", metavar=("MEDIA", "TRUTH"), default=[])
     parser.add_argument("--rtf-media", type=Path, help="long media for the RTF run (default: clips looped)")
     parser.add_argument("--rtf-minutes", type=float, default=0.0, help="RTF on this many minutes (0: skip)")
+    parser.add_argument(
+        "--livechat", type=int, default=3000, help="corrector check on N livechat lines (0: skip)"
+    )
+    parser.add_argument("--no-cer", action="store_true", help="skip the labelled-clip CER")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--hotwords", action="store_true", help="also pass the lexicon as Whisper hotwords")
     args = parser.parse_args(argv)
@@ -214,7 +237,10 @@ def main(argv: list[str] | None = None) -> None:
     clips = labelled_clips(args.realdata) if (args.realdata / "PROVENANCE.md").is_file() else {}
     decode = DecodeOptions(use_hotwords=args.hotwords)
     tr = FasterWhisperTranscriber(path, cpu_threads=args.threads, corrector=DomainCorrector(), decode=decode)
-    if clips:
+    livechat = args.realdata / "livechat" / "dev_data.jsonl"
+    if args.livechat and livechat.is_file():
+        result["livechat"] = bench_livechat(livechat, args.livechat)
+    if clips and not args.no_cer:
         result["cer"] = bench_cer(model, tr, clips)
     result["pairs"] = []
     for media, truth_file in args.pair:

@@ -25,9 +25,12 @@ from transcribe.lexicon import COMMERCE_LEXICON, LexiconTerm
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _CONTEXT_RADIUS = 10
+_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {str(i): i for i in range(1, 10)}
+_TEEN_LINK_RE = re.compile(r"(?<![0-9一二三四五六七八九十百])(十|1)([一二三四五六七八九1-9])号链接")
 _COMMON_CHAR_FREQ = 50_000  # jieba counts; 有 423,765, 时 103,735, 油 5,665
-_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("r", "n"))
-_FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("r", "n"), ("h", "f"))
+_FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"), ("uan", "un"))
+_O_TO_U = {"bo", "po", "mo", "fo"}  # bo/bu, mo/mu: the rounded vowels merge in accented speech
 
 
 @lru_cache(maxsize=8192)
@@ -45,11 +48,54 @@ def _canonical(syllable: str) -> str:
         if syllable.startswith(full):
             syllable = folded + syllable[len(full) :]
             break
-    for full, folded in _FUZZY_FINALS:
+    for full, folded in _FUZZY_FINALS:  # in order: huang → huan → hun
         if syllable.endswith(full):
             syllable = syllable[: -len(full)] + folded
-            break
+    if syllable in _O_TO_U:
+        syllable = syllable[0] + "u"
     return syllable
+
+
+def _near_miss(term: tuple[str, ...], heard: list[str], i: int) -> bool:
+    """`heard` is `term` with syllable `i` misheard: the others exact (usual readings), and that
+    one keeping its initial (ban ~ bai) or, in terms of four or more syllables, its final
+    (tang ~ chang in 厂家直销)."""
+    if any(s != h for j, (s, h) in enumerate(zip(term, heard, strict=True)) if j != i):
+        return False
+    a, b = term[i], heard[i]
+    ia, ib = _initial(a), _initial(b)
+    return a != b and (ia == ib or (len(term) >= 4 and a[len(ia) :] == b[len(ib) :]))
+
+
+def _initial(syllable: str) -> str:
+    for i in (
+        "zh",
+        "ch",
+        "sh",
+        "b",
+        "p",
+        "m",
+        "f",
+        "d",
+        "t",
+        "n",
+        "l",
+        "g",
+        "k",
+        "h",
+        "j",
+        "q",
+        "x",
+        "r",
+        "z",
+        "c",
+        "s",
+        "y",
+        "w",
+    ):
+        if syllable.startswith(i):
+            return i
+    return ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +133,8 @@ class DomainCorrector:
         self._index: dict[tuple[str, ...], list[_Entry]] = {}
         self._latin: list[str] = []
         self._max_len = 0
+        # terms of 3+ syllables by their key with one syllable left out: 百分半 for 百分百
+        self._near: dict[tuple[str, ...], list[tuple[_Entry, int]]] = {}
         for term in terms:
             self._add(term, is_product=False)
         for product in self.products:
@@ -108,7 +156,11 @@ class DomainCorrector:
         key = tuple(_canonical(s) for s in syllables)
         entries = self._index.setdefault(key, [])
         if all(e.term.text != term.text for e in entries):
-            entries.append(_Entry(term, syllables, is_product))
+            entry = _Entry(term, syllables, is_product)
+            entries.append(entry)
+            if len(syllables) >= 3:
+                for i in range(len(syllables)):
+                    self._near.setdefault(key[:i] + ("*",) + key[i + 1 :], []).append((entry, i))
         self._max_len = max(self._max_len, len(syllables))
 
     def correct(self, text: str) -> tuple[str, list[Correction]]:
@@ -144,7 +196,31 @@ class DomainCorrector:
                 )
                 corrected = corrected[:start] + word + corrected[end:]
         corrections += latin
+        corrected, corrections = self._fix_link_numbers(corrected, corrections)
         return corrected, sorted(corrections, key=lambda c: c.position)
+
+    def _fix_link_numbers(self, text: str, corrections: list[Correction]) -> tuple[str, list[Correction]]:
+        """十二号链接 heard for 二号链接: only when the stream's products are numbered, 12 is not
+        one of their links and 2 is. The one correction that changes the text's length (by one
+        character): corrections after it are moved."""
+        links = {p.link for p in self.products if p.link}
+        if not links:
+            return text, corrections
+        for match in _TEEN_LINK_RE.finditer(text):
+            unit = _DIGIT.get(match.group(2), 0)
+            if not unit or 10 + unit in links or unit not in links:
+                continue
+            at = match.start()
+            fixed = match.group(2) + "号"
+            moved = [
+                c.model_copy(update={"position": c.position - 1}) if c.position > at else c
+                for c in corrections
+            ]
+            moved.append(
+                Correction(original=match.group(0)[:-2], corrected=fixed, position=at, reason="link-number")
+            )
+            return text[:at] + fixed + text[match.end() - 2 :], moved  # one per utterance
+        return text, corrections
 
     def _protect_terms(self, text: str, taken: list[bool]) -> None:
         # words the lexicon or the products spell correctly are never "repaired" to a dictionary word
@@ -163,28 +239,46 @@ class DomainCorrector:
                 if end > len(text) or not all(readings[start:end]):
                     break
                 for entry, exact in self._lookup(readings[start:end]):
-                    if text[start:end] != entry.term.text and self._allowed(text, start, end, entry, words):
+                    if text[start:end] != entry.term.text and self._allowed(
+                        text, start, end, entry, words, exact
+                    ):
                         found.append((start, entry, exact))
         return found
 
     def _lookup(self, readings: list[tuple[str, ...]]) -> list[tuple[_Entry, int]]:
-        keys = {tuple(_canonical(r) for r in combo) for combo in _combos(readings)}
+        """(entry, exact syllables) for every term the span may be a mishearing of. A match
+        that is not exact on every syllable has exact < len(entry.syllables); `_allowed` asks
+        more evidence of those."""
+        combos = _combos(readings)
+        keys = {tuple(_canonical(r) for r in combo) for combo in combos}
         hits: list[tuple[_Entry, int]] = []
         for key in keys:
             for entry in self._index.get(key, ()):
                 exact = sum(s in r for s, r in zip(entry.syllables, readings, strict=True))
                 fuzzy = len(entry.syllables) - exact
-                # two-character terms must match exactly on each character's usual reading
-                # (猫 can be read miao, but 猫砂 is not 秒杀); longer ones allow one fuzzy syllable per three
-                if len(entry.syllables) == 2 and any(
-                    s != r[0] for s, r in zip(entry.syllables, readings, strict=True)
-                ):
-                    continue
-                if fuzzy == 0 or (len(entry.syllables) >= 3 and fuzzy <= len(entry.syllables) // 3):
+                if len(entry.syllables) == 2:
+                    # two-character terms match exactly on each character's usual reading
+                    # (猫 can be read miao, but 猫砂 is not 秒杀), or fuzzily with context
+                    usual = sum(s == r[0] for s, r in zip(entry.syllables, readings, strict=True))
+                    if usual == 2 or (fuzzy <= 1 and entry.term.context):
+                        hits.append((entry, usual))
+                elif fuzzy <= len(entry.syllables) // 3:
                     hits.append((entry, exact))
+        if len(readings) >= 3:  # one syllable off (百分半 for 百分百), every other one exact
+            seen = {id(e) for e, _ in hits}
+            heard = [r[0] for r in readings]
+            for key in keys:
+                for i in range(len(key)):
+                    for entry, at in self._near.get(key[:i] + ("*",) + key[i + 1 :], ()):
+                        if at != i or id(entry) in seen or not _near_miss(entry.syllables, heard, i):
+                            continue
+                        hits.append((entry, len(entry.syllables) - 1))
+                        seen.add(id(entry))
         return hits
 
-    def _allowed(self, text: str, start: int, end: int, entry: _Entry, words: list[tuple[int, int]]) -> bool:
+    def _allowed(
+        self, text: str, start: int, end: int, entry: _Entry, words: list[tuple[int, int]], exact: int
+    ) -> bool:
         term = entry.term
         before = text[max(0, start - 3) : start]
         if any(before.endswith(b) for b in term.blockers):
@@ -201,7 +295,8 @@ class DomainCorrector:
                 and any(freq.get(c, 0) >= _COMMON_CHAR_FREQ for c in span if c not in term.text)
             )
         )
-        if not real_word:
+        # a two-character near-homophone (薄水 for 补水) is only a guess without context
+        if not real_word and not (len(span) == 2 and exact < 2):
             return True
         if not term.context:
             return False

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.vad import SpeechTimestampsMap
@@ -31,6 +32,7 @@ from transcribe.utterances import (
     build_utterance,
     monotonic,
     punctuate_segment_ends,
+    split_long,
     split_sentences,
 )
 
@@ -52,8 +54,17 @@ class DecodeOptions:
     max_segment_no_speech: float = 0.8  # drop a segment Whisper itself thinks is not speech
     min_uncovered_s: float = 1.5  # speech left after Whisper's last word that is decoded again
     max_redecodes: int = 4
+    # audio shorter than this is read in one pass without timestamp tokens: with them, Whisper
+    # re-reads the silent tail of a short input (repeating the prompt, then falling back through
+    # every temperature), several times the compute of the speech itself
+    no_timestamps_below_s: float = 0.0  # measured: 12 s helps TTS speed but costs real-speech CER
+    # feed a window's own earlier segments back as prompt when Whisper reads it in several
+    # passes; off: on short windows the pass over the silent tail repeated the prompt
+    condition_within_window: bool = False
     max_chars_per_s: float = 12.0
     merge_gap_s: float = 0.6  # segments closer than this, without a full stop, are one sentence
+    max_utterance_s: float = 8.0  # a longer sentence is split at pauses (then commas)
+    split_pause_s: float = 0.5  # a pause between words this long may end an over-long sentence
 
 
 class FasterWhisperTranscriber:
@@ -116,11 +127,15 @@ class FasterWhisperTranscriber:
         model = self.load()
         context = ""
         seen: set[str] = set()
+        last: Utterance | None = None
         for window in self.cutter.run(chunks):
             if not window.speech:
                 context = ""  # a long pause or music: the next topic need not follow this one
                 continue
             for utterance in self._transcribe_window(model, window, context):
+                if last is not None and utterance.t0 < last.t1 - 0.05 and utterance.text in last.text:
+                    continue  # the same words decoded twice (a re-decode of an overlapping stretch)
+                last = utterance
                 if utterance.id in seen:  # two sentences in the same millisecond: keep ids unique
                     utterance = utterance.model_copy(update={"id": f"{utterance.id}-{len(seen)}"})
                 seen.add(utterance.id)
@@ -148,7 +163,11 @@ class FasterWhisperTranscriber:
             words += self._timed_words(segment, ts_map, window.t0)
         # re-decoded stretches interleave with the first pass: word times give the order
         words = punctuate_segment_ends(sorted(words, key=lambda w: w.start), self.decode.merge_gap_s)
-        for sentence in split_sentences(monotonic(words, window.t0)):
+        d = self.decode
+        sentences = split_long(
+            split_sentences(monotonic(words, window.t0)), d.max_utterance_s, d.split_pause_s
+        )
+        for sentence in sentences:
             utterance = build_utterance(window.stream_id, sentence, self._correct)
             if utterance is not None:
                 yield utterance
@@ -164,7 +183,8 @@ class FasterWhisperTranscriber:
         tried: set[tuple[float, float]] = set()
         for _ in range(self.decode.max_redecodes):
             gap = _first_gap(segments, len(audio) / rate, self.decode.min_uncovered_s, tried)
-            if gap is None:
+            if gap is None or gap[1] - gap[0] >= 0.9 * len(audio) / rate:
+                # nothing to add, or the gap is (nearly) the whole audio: the same decode again
                 break
             tried.add(gap)
             segments = sorted(
@@ -175,9 +195,13 @@ class FasterWhisperTranscriber:
     def _decode(
         self, model: WhisperModel, audio: np.ndarray, context: str, rate: int, t0: float, t1: float
     ) -> list[Any]:
-        pieces, _ = model.transcribe(
-            audio[int(t0 * rate) : int(t1 * rate)], **self._transcribe_kwargs(context)
-        )
+        piece = audio[int(t0 * rate) : int(t1 * rate)]
+        kwargs = self._transcribe_kwargs(context)
+        kwargs["without_timestamps"] = len(piece) / rate < self.decode.no_timestamps_below_s
+        # temperature fallback samples: a fixed seed per call keeps re-runs (and any chunking
+        # of the same audio) giving the same text
+        ctranslate2.set_random_seed(0)
+        pieces, _ = model.transcribe(piece, **kwargs)
         return [_shift(seg, t0) for seg in pieces]
 
     def _correct(self, text: str) -> tuple[str, list[Any]]:
@@ -198,7 +222,7 @@ class FasterWhisperTranscriber:
             "compression_ratio_threshold": d.compression_ratio_threshold,
             "log_prob_threshold": d.log_prob_threshold,
             "no_speech_threshold": d.no_speech_threshold,
-            "condition_on_previous_text": True,
+            "condition_on_previous_text": d.condition_within_window,
             "initial_prompt": prompt,
             "hotwords": hotwords,
             "word_timestamps": True,

@@ -15,6 +15,7 @@ from models import Correction, Utterance, Word
 from transcribe.normalize import clean_text, collapse_repeats, ensure_sentence_end, to_simplified
 
 _SENTENCE_END = ("。", "！", "？", "!", "?")
+_CLAUSE_END = ("，", ",", "；", ";", "、")
 
 Corrector = Callable[[str], tuple[str, list[Correction]]]
 
@@ -44,6 +45,48 @@ def split_sentences(words: Sequence[TimedWord]) -> list[list[TimedWord]]:
         if word.text.strip().endswith(_SENTENCE_END):
             groups.append([])
     return [g for g in groups if "".join(w.text for w in g).strip()]
+
+
+def split_long(
+    groups: Sequence[Sequence[TimedWord]], max_s: float = 8.0, pause_s: float = 0.5, min_s: float = 1.0
+) -> list[list[TimedWord]]:
+    """Sentence-sized groups: a group longer than `max_s` (Whisper often writes only commas) is
+    split before every word that follows a pause of at least `pause_s`, then, where a piece is
+    still too long, after the comma nearest its middle. No piece is shorter than `min_s`."""
+    out: list[list[TimedWord]] = []
+    for group in groups:
+        if not group or group[-1].end - group[0].start <= max_s:
+            out.append(list(group))
+            continue
+        pieces: list[list[TimedWord]] = [[group[0]]]
+        for prev, word in zip(group, group[1:], strict=False):
+            piece = pieces[-1]
+            if word.start - prev.end >= pause_s and prev.end - piece[0].start >= min_s:
+                pieces.append([word])
+            else:
+                piece.append(word)
+        if len(pieces) > 1 and pieces[-1][-1].end - pieces[-1][0].start < min_s:
+            pieces[-2] += pieces.pop()
+        for piece in pieces:
+            out += _split_at_comma(piece, max_s, min_s)
+    return out
+
+
+def _split_at_comma(words: list[TimedWord], max_s: float, min_s: float) -> list[list[TimedWord]]:
+    if words[-1].end - words[0].start <= max_s:
+        return [words]
+    middle = (words[0].start + words[-1].end) / 2
+    cuts = [
+        i
+        for i, w in enumerate(words[:-1])
+        if w.text.rstrip().endswith(_CLAUSE_END)
+        and w.end - words[0].start >= min_s
+        and words[-1].end - words[i + 1].start >= min_s
+    ]
+    if not cuts:
+        return [words]
+    at = min(cuts, key=lambda i: abs(words[i].end - middle)) + 1
+    return _split_at_comma(words[:at], max_s, min_s) + _split_at_comma(words[at:], max_s, min_s)
 
 
 def monotonic(words: Sequence[TimedWord], floor: float) -> list[TimedWord]:

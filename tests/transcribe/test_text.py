@@ -128,3 +128,56 @@ def test_general_dictionary_repair(corrector: DomainCorrector) -> None:
     text, corrections = corrector.correct("不要给女儿压碎钱")
     assert text == "不要给女儿压岁钱"
     assert corrections[0].reason == "dictionary"
+
+
+@pytest.mark.parametrize(
+    ("heard", "meant"),
+    [
+        ("晕覆也可以放心用", "孕妇也可以放心用"),  # un/uan
+        ("敷完马上薄水保释", "敷完马上补水保湿"),  # bo/bu; 保释 is a word: needs skin context
+        ("长豆豆的宝宝也别担心", "长痘痘的宝宝也别担心"),
+        ("用一盒就剑效，百分半有效", "用一盒就见效，百分百有效"),
+        ("我们是躺家之小", "我们是厂家直销"),
+        ("下午四点前下单单天发货，默认发源痛", "下午四点前下单当天发货，默认发圆通"),
+        ("保温杯只保一年", "保温杯质保一年"),
+        ("杯盖密封房楼", "杯盖密封防漏"),
+        ("想要更多油会，可以加竹剥微信", "想要更多优惠，可以加主播微信"),
+        ("采封后不支持七天无理由", "拆封后不支持七天无理由"),
+        ("上班族和学生党都是合用", "上班族和学生党都适合用"),
+    ],
+)
+def test_commerce_vocabulary_in_context(corrector: DomainCorrector, heard: str, meant: str) -> None:
+    assert corrector.correct(heard)[0] == meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他被保释了",  # 保释 without skin words
+        "我家狗叫豆豆",  # 豆豆 without spots
+        "单天来回太累了",
+        "我只保留了一张",
+        "你把箱子放楼上",
+        "在空间逍遥快活",
+        "那你能赏我一个飞机吗",
+        "矫正牙齿的保持器",
+        "边直播边健身",
+        "家里有小宝宝的",
+        "我们下周搬家",
+        "他是合伙人",
+    ],
+)
+def test_commerce_vocabulary_left_alone_out_of_context(corrector: DomainCorrector, text: str) -> None:
+    assert corrector.correct(text) == (text, [])
+
+
+def test_link_number_fixed_only_with_numbered_products() -> None:
+    products = [Product(id=f"p{i}", name=n, link=i) for i, n in enumerate(["面膜", "抽纸", "保温杯"], 1)]
+    text, corrections = DomainCorrector(products=products).correct("接下来十二号链接，原木抽纸")
+    assert text == "接下来二号链接，原木抽纸"
+    assert [(c.original, c.corrected, c.reason) for c in corrections] == [("十二号", "二号", "link-number")]
+    assert DomainCorrector(products=products).correct("最后13号链接")[0] == "最后3号链接"
+    # no numbered products, or 12 is a real link: left alone
+    assert DomainCorrector().correct("接下来十二号链接")[0] == "接下来十二号链接"
+    many = [Product(id=f"p{i}", name=f"商品{i}", link=i) for i in range(1, 13)]
+    assert DomainCorrector(products=many).correct("接下来12号链接")[0] == "接下来12号链接"
