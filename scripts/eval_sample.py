@@ -13,7 +13,6 @@ import json
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline import commands  # noqa: E402
 from pipeline.services import Services  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
+from pipeline.truth import score_claims  # noqa: E402
 
 TOL = 1.5
 
@@ -36,24 +36,16 @@ def main() -> None:
     truth = json.loads((samples / "sample_stream.truth.json").read_text(encoding="utf-8"))
     t = time.perf_counter()
     if services.catalog.get_stream("sample") is None:
-        commands.ingest(services, samples / "sample_stream.mp4", "sample", products_file=samples / "products.json")
+        commands.ingest(
+            services, samples / "sample_stream.mp4", "sample", products_file=samples / "products.json"
+        )
     elapsed = time.perf_counter() - t
-    found = services.catalog.claims(stream_id="sample")
-    expected, matched, used = Counter(), Counter(), set()
-    for s in truth["sentences"]:
-        for c in s["claims"]:
-            expected[c["type"]] += 1
-            hit = next((f for f in found if f.id not in used and f.type.value == c["type"]
-                        and f.t0 >= s["start"] - TOL and f.t1 <= s["end"] + TOL), None)
-            if hit is not None:
-                matched[c["type"]] += 1
-                used.add(hit.id)
-    extra = Counter(f.type.value for f in found if f.id not in used)
-    per_type = {k: {"truth": expected[k], "found": matched[k], "extra": extra[k]}
-                for k in sorted(set(expected) | set(extra))}
-    print(json.dumps({"duration_s": truth.get("duration"), "ingest_s": round(elapsed, 1),
-                      "truth": sum(expected.values()), "found": sum(matched.values()),
-                      "extracted": len(found), "per_type": per_type}, ensure_ascii=False))
+    report = score_claims(services.catalog.claims(stream_id="sample"), truth, TOL)
+    print(
+        json.dumps(
+            {"duration_s": truth.get("duration"), "ingest_s": round(elapsed, 1), **report}, ensure_ascii=False
+        )
+    )
 
 
 if __name__ == "__main__":
