@@ -29,7 +29,17 @@ from index.bm25 import BM25Index
 from index.docstore import Doc, DocStore
 from index.embedder import Embedder
 from index.vectors import FaissVectorIndex
-from models import Claim, InputError, Product, Risk, SearchFilters, SearchHit, SearchIndexError, Utterance
+from models import (
+    Claim,
+    ClaimType,
+    InputError,
+    Product,
+    Risk,
+    SearchFilters,
+    SearchHit,
+    SearchIndexError,
+    Utterance,
+)
 
 Mode = Literal["hybrid", "lexical", "semantic"]
 Batch = tuple[Sequence[Utterance], Sequence[Claim], str, datetime | None]
@@ -317,7 +327,8 @@ class HybridIndex:
                 ranked.append((*self._lexical(query, own, expanded, mask), self._coverage(own)))
             if mode != "lexical" and self._vectors is not None and qvec is not None:
                 ranked.append((*self._vectors.search(qvec, self.candidates, mask), 1.0))
-            ids, scores = ranked[0][:2] if len(ranked) == 1 else self._rrf(ranked)
+            wanted = {ct for ct, tags in CLAIM_TAGS.items() if any(t in tags for t in own + expanded)}
+            ids, scores = ranked[0][:2] if len(ranked) == 1 else self._rrf(ranked, wanted)
             return [
                 self._hit(int(i), float(s), own + expanded, filters)
                 for i, s in zip(ids[:k], scores[:k], strict=True)
@@ -361,16 +372,20 @@ class HybridIndex:
 
         return sum(1 for w in own if known(w)) / len(own)
 
-    def _rrf(self, ranked: list[tuple[np.ndarray, np.ndarray, float]]) -> tuple[np.ndarray, np.ndarray]:
-        """Weighted reciprocal-rank fusion: sum of weight / (rrf_k + rank)."""
+    def _rrf(
+        self, ranked: list[tuple[np.ndarray, np.ndarray, float]], wanted: set[ClaimType]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Weighted reciprocal-rank fusion: sum of weight / (rrf_k + rank), times the promise prior
+        for documents carrying a claim (of the type the question asks about, when it names one)."""
         fused: dict[int, float] = {}
         for ids, _, weight in ranked:
             for rank, i in enumerate(ids.tolist()):
                 fused[i] = fused.get(i, 0.0) + weight / (self.rrf_k + rank + 1)
         docs = self._docs.docs
         for i in fused:
-            if docs[i].claims:
-                fused[i] *= 1.0 + self.promise_prior
+            types = {c.type for c in docs[i].claims}
+            if types and (not wanted or types & wanted):
+                fused[i] *= 1.0 + self.promise_prior * (2.0 if wanted else 1.0)
         order = sorted(fused.items(), key=lambda kv: -kv[1])
         return np.array([i for i, _ in order], np.int64), np.array([s for _, s in order], np.float32)
 
