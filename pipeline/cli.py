@@ -107,8 +107,8 @@ def search(
     services = _services()
     filters = commands.make_filters(services, stream, type, risky, product, merchant)
     if batch is not None:
-        for q in commands.read_queries(batch):
-            _emit([h for h in commands.search(services, q, filters, k, mode)])
+        for hits in commands.search_batch(services, list(commands.read_queries(batch)), filters, k, mode):
+            _emit(hits)
         return
     if query is None:
         raise InputError("give a QUERY or --batch FILE")
@@ -125,6 +125,13 @@ def index_jsonl(file: Path, stream: StreamOpt) -> None:
     """Index {"id","text"} lines as utterances of a text-only stream; hits carry each line's id."""
     n = commands.index_jsonl(_services(), file, stream)
     out.print(f"indexed {n} lines into stream {stream}")
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the search index from the catalog (after a model change or a lost index folder)."""
+    n = commands.reindex(_services())
+    out.print(f"indexed {n} utterances")
 
 
 @app.command()
@@ -227,6 +234,64 @@ def serve(
 
 
 @app.command()
+def worker(
+    queues: Annotated[str, typer.Option("--queues", "-Q", help="comma-separated: capture, asr, index")] = (
+        "capture,asr,index"
+    ),
+    concurrency: Annotated[int, typer.Option(help="tasks at once in this worker")] = 1,
+    pool: Annotated[
+        str | None, typer.Option(help="solo, prefork or threads (default: solo for 1, else prefork)")
+    ] = None,
+    loglevel: Annotated[str, typer.Option(help="celery log level")] = "info",
+) -> None:
+    """Run a distributed worker (needs ONRECORD_BROKER_URL; run exactly one worker on the index queue)."""
+    import os
+
+    from pipeline import tasks
+    from pipeline.celery_app import QUEUES, make_celery
+
+    names = [q.strip() for q in queues.split(",") if q.strip()]
+    if not names or any(q not in QUEUES for q in names):
+        raise InputError(f"--queues {queues!r}: expected a comma-separated subset of {', '.join(QUEUES)}")
+    settings = Settings()
+    celery = make_celery(settings)
+    pool = pool or ("solo" if concurrency == 1 else "prefork")
+    tasks.warm_on_start(names)
+    if pool != "prefork":  # no child processes: load the models here, once
+        tasks.context(settings).warm(names)
+    celery.worker_main(
+        ["worker", f"--queues={','.join(names)}", f"--concurrency={concurrency}", f"--pool={pool}",
+         f"--loglevel={loglevel}", f"--hostname=onrecord-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
+    )
+
+
+@app.command()
+def status(json_: JsonOpt = False) -> None:
+    """Streams with their lag, queue depths and workers (workers and queues need ONRECORD_BROKER_URL)."""
+    from pipeline.status import gather
+
+    services = _services()
+    celery = None
+    if services.settings.broker_url:
+        from pipeline.celery_app import make_celery
+
+        celery = make_celery(services.settings)
+    st = gather(services, celery)
+    if json_:
+        _emit(st.as_dict())
+        return
+    for s in st.streams:
+        state = "captured" if s.capture_done else "recording"
+        out.print(f"{s.stream}: {state}, audio {s.audio_s:.1f}s, transcribed {s.transcribed_s:.1f}s, "
+                  f"indexed {s.indexed_s:.1f}s, lag {s.lag_s:.1f}s, windows {s.windows}")
+    out.print("queues: " + (", ".join(f"{q} {n}" for q, n in st.queues.items()) or "(no broker)"))
+    for name, running in st.workers.items():
+        out.print(f"worker {name}: {len(running)} running")
+    for r in st.running:
+        out.print(f"  transcribing {r['stream']} window {r['window']} at {r['t0']:.1f}s on {r['worker']}")
+
+
+@app.command()
 def transcribe(file: Path, products: ProductsOpt = None, json_: JsonOpt = False) -> None:
     """Print the utterances (start, end, text, words) of any audio or video file."""
     for utt in commands.transcribe(_services(), file, products):
@@ -316,9 +381,11 @@ def retention_apply(
 
     services = _services()
     report = apply_retention(services.store, days or services.settings.retention_days, dry_run=dry_run)
-    if not dry_run:
+    if not dry_run and report.deleted:
         for sid in report.deleted:
-            services.catalog.delete_stream_content(sid)
+            services.catalog.delete_stream_content(sid, with_stream=True)
+            services.index.remove_stream(sid)
+        services.index.save()
     if json_:
         _emit(report.model_dump(mode="json"))
     else:

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from capture.verify import VerifyReport
-from models import Claim, InputError, SearchFilters, Utterance
+from models import Claim, InputError, SearchFilters, SearchHit, Utterance
 from pipeline.services import Services, load_products
 from pipeline.session import SessionResult, SessionRunner, new_stream
 
@@ -134,7 +134,22 @@ def search(
         raise InputError("empty query: type what you are looking for")
     if mode not in ("hybrid", "lexical", "semantic"):
         raise InputError(f"unknown search mode {mode!r}: hybrid, lexical or semantic")
-    hits = services.index.search(query, filters, k=k, mode=mode)
+    return _rows(services, services.index.search(query, filters, k=k, mode=mode))  # type: ignore[arg-type]
+
+
+def search_batch(
+    services: Services, queries: list[str], filters: SearchFilters, k: int, mode: str = "hybrid"
+) -> list[list[dict[str, Any]]]:
+    """Many queries with the models loaded once and the queries embedded in one batch."""
+    if not queries:
+        raise InputError("the batch file has no queries")
+    if mode not in ("hybrid", "lexical", "semantic"):
+        raise InputError(f"unknown search mode {mode!r}: hybrid, lexical or semantic")
+    results = services.index.search_batch(queries, filters, k=k, mode=mode)  # type: ignore[arg-type]
+    return [_rows(services, hits) for hits in results]
+
+
+def _rows(services: Services, hits: list[SearchHit]) -> list[dict[str, Any]]:
     rows = []
     for h in hits:
         row = h.model_dump(mode="json", exclude={"clip_url"})
@@ -212,10 +227,14 @@ def extract(
     if (text is None) == (jsonl is None):
         raise InputError("give exactly one of --text or --jsonl")
     # read (and validate) all input before paying for any model
-    rows = [{"id": "text", "text": text}] if jsonl is None else list(iter_jsonl(jsonl))
-    from claims.jsonl import extract_jsonl
+    rows = [{"id": None, "text": text}] if jsonl is None else list(iter_jsonl(jsonl))
+    from claims.jsonl import to_contract
 
-    return extract_jsonl(rows, services.extractor(fallback=fallback))
+    extractor = services.extractor(fallback=fallback)
+    for i in range(0, len(rows), 256):
+        batch = rows[i : i + 256]
+        for row, (claims, risks) in zip(batch, extractor.extract_texts([str(r["text"]) for r in batch]), strict=True):
+            yield to_contract(row["id"], claims, risks)
 
 
 def print_verify(console: Console, report: VerifyReport) -> None:
@@ -245,3 +264,14 @@ def describe_models(services: Services) -> dict[str, dict[str, Any]]:
         "whisper (speech)": describe_whisper_model(s.whisper_model, s.models_dir),
         "embedding (search, claims fallback)": describe_e5_model(s.embed_model, s.models_dir),
     }
+
+
+def reindex(services: Services) -> int:
+    """Rebuild the search index from the catalog (every recorded stream); returns the documents indexed.
+
+    Text-only corpora added with `index-jsonl` live only in the index: add them again afterwards."""
+    catalog = services.catalog
+    batches = (
+        (utts, claims, stream.merchant, stream.started_at) for stream, utts, claims in catalog.iter_streams_content()
+    )
+    return services.index.rebuild(batches)
