@@ -50,6 +50,8 @@ def ingest(
 ) -> None:
     """Archive, transcribe, extract claims from and index a recorded file (backfill)."""
     at = _parse_time(started_at)
+    if _submitted(str(file.resolve()), stream, products, merchant, None, at):
+        return
     result = commands.ingest(
         _services(),
         file,
@@ -339,6 +341,8 @@ def record(
     from pipeline.live import record_stream
     from pipeline.services import load_products
 
+    if _submitted(url, stream, products, merchant, duration, None):
+        return
     result = record_stream(
         _services(),
         url,
@@ -395,6 +399,23 @@ def retention_apply(
             err.print(f"[red]error:[/red] {line}")
     if report.errors:
         raise typer.Exit(1)
+
+
+def _submitted(
+    source: str, stream: str, products: Path | None, merchant: str | None, duration: float | None,
+    started_at: datetime | None,
+) -> bool:
+    """In distributed mode (ONRECORD_BROKER_URL set) queue the work for the capture workers."""
+    services = _services()
+    if not services.settings.broker_url:
+        return False
+    from pipeline.celery_app import make_celery
+    from pipeline.tasks import submit
+
+    task = submit(make_celery(services.settings), stream, source, products_file=products, merchant=merchant,
+                  duration_s=duration, started_at=started_at)
+    out.print(f"queued stream {stream} for the capture workers (task {task}); follow it with `onrecord status`")
+    return True
 
 
 def _parse_time(value: str | None) -> datetime | None:

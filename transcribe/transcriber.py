@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,16 @@ class DecodeOptions:
     merge_gap_s: float = 0.6  # segments closer than this, without a full stop, are one sentence
     max_utterance_s: float = 8.0  # a longer sentence is split at pauses (then commas)
     split_pause_s: float = 0.5  # a pause between words this long may end an over-long sentence
+
+
+@dataclass
+class WindowState:
+    """What one window hands the next: the text context, the ids given out, the last utterance."""
+
+    context: str = ""
+    seen: set[str] = field(default_factory=set)
+    last_t1: float = -1.0
+    last_text: str = ""
 
 
 class FasterWhisperTranscriber:
@@ -124,25 +134,31 @@ class FasterWhisperTranscriber:
     def run(self, chunks: Iterable[AudioChunk]) -> Iterator[Utterance]:
         """The streaming generator: cut at pauses, transcribe each window with the previous
         text as context, yield Utterances in time order."""
-        model = self.load()
-        context = ""
-        seen: set[str] = set()
-        last: Utterance | None = None
+        state = WindowState()
         for window in self.cutter.run(chunks):
-            if not window.speech:
-                context = ""  # a long pause or music: the next topic need not follow this one
-                continue
-            for utterance in self._transcribe_window(model, window, context):
-                if last is not None and utterance.t0 < last.t1 - 0.05 and utterance.text in last.text:
-                    continue  # the same words decoded twice (a re-decode of an overlapping stretch)
-                last = utterance
-                if utterance.id in seen:  # two sentences in the same millisecond: keep ids unique
-                    utterance = utterance.model_copy(update={"id": f"{utterance.id}-{len(seen)}"})
-                seen.add(utterance.id)
-                context = (context + utterance.text)[-self.decode.context_chars :]
-                yield utterance
-            if len(seen) > 64:
-                seen = set(sorted(seen)[-16:])
+            yield from self.transcribe_window(window, state)
+
+    def transcribe_window(self, window: SpeechWindow, state: WindowState) -> list[Utterance]:
+        """One window's utterances, carrying `state` (context, ids, last utterance) to the next.
+
+        `run()` calls this for each window; a distributed worker calls it with the state it
+        restored, so both give the same utterances with the same ids."""
+        if not window.speech:
+            state.context = ""  # a long pause or music: the next topic need not follow this one
+            return []
+        out: list[Utterance] = []
+        for utterance in self._transcribe_window(self.load(), window, state.context):
+            if utterance.t0 < state.last_t1 - 0.05 and utterance.text in state.last_text:
+                continue  # the same words decoded twice (a re-decode of an overlapping stretch)
+            state.last_t1, state.last_text = utterance.t1, utterance.text
+            if utterance.id in state.seen:  # two sentences in the same millisecond: keep ids unique
+                utterance = utterance.model_copy(update={"id": f"{utterance.id}-{len(state.seen)}"})
+            state.seen.add(utterance.id)
+            state.context = (state.context + utterance.text)[-self.decode.context_chars :]
+            out.append(utterance)
+        if len(state.seen) > 64:
+            state.seen = set(sorted(state.seen)[-16:])
+        return out
 
     def _transcribe_window(
         self, model: WhisperModel, window: SpeechWindow, context: str

@@ -1,0 +1,71 @@
+"""The Celery app of the distributed mode: queues `capture`, `asr`, `index` on the broker in
+ONRECORD_BROKER_URL (Redis). Built by `make_celery(settings)`, never at import time.
+
+Delivery: tasks are acknowledged after they finish (a worker killed mid-task leaves its message
+to be delivered again, to another worker, once the broker's visibility timeout has passed) and
+each worker process holds one message at a time. `asr` and `index` are idempotent (storage/work.py),
+so a second delivery rewrites the same rows. `capture` is acknowledged when it starts: a recording
+is not something to start twice; a capture worker that dies leaves its stream to `onrecord record`
+(which continues the same chain after a gap). Broker and database outages: workers reconnect to
+the broker without limit; a task whose database or store fails is retried with backoff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+from kombu import Exchange, Queue
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models import ConfigError
+from pipeline.settings import Settings
+
+QUEUES = ("capture", "asr", "index")
+ROUTES = {"onrecord.capture": "capture", "onrecord.asr": "asr", "onrecord.index": "index"}
+
+
+class CelerySettings(BaseSettings):
+    """Tuning of the distributed mode (env prefix ONRECORD_)."""
+
+    model_config = SettingsConfigDict(env_prefix="ONRECORD_", extra="ignore")
+
+    # longer than the longest acknowledged-late task (one 28-s window on a slow CPU, one index
+    # batch); also how long a killed worker's task waits before it is delivered again
+    visibility_timeout_s: int = 600
+
+
+def make_celery(settings: Settings, tuning: CelerySettings | None = None) -> Celery:
+    """The Celery app for `settings.broker_url`, with the OnRecord tasks registered.
+    Raises ConfigError when no broker is configured (the embedded mode needs none)."""
+    if not settings.broker_url:
+        raise ConfigError("distributed mode needs ONRECORD_BROKER_URL (e.g. redis://host:6379/0)")
+    tuning = tuning or CelerySettings()
+    app = Celery("onrecord", broker=settings.broker_url, set_as_current=False)
+    app.conf.update(_config(tuning))
+    from pipeline.tasks import register  # the tasks close over this app and these settings
+
+    register(app, settings)
+    return app
+
+
+def _config(tuning: CelerySettings) -> dict[str, Any]:
+    return {
+        "task_queues": [Queue(q, Exchange(q, type="direct"), routing_key=q) for q in QUEUES],
+        "task_default_queue": "asr",
+        "task_routes": {name: {"queue": q, "exchange": q, "routing_key": q} for name, q in ROUTES.items()},
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "worker_prefetch_multiplier": 1,
+        "worker_send_task_events": True,
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_max_retries": None,  # a broker outage: wait for it, however long
+        "broker_transport_options": {"visibility_timeout": tuning.visibility_timeout_s},
+        "task_publish_retry_policy": {
+            "max_retries": None, "interval_start": 0.5, "interval_step": 1.0, "interval_max": 10.0,
+        },
+        "worker_hijack_root_logger": False,
+    }

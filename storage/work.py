@@ -1,0 +1,346 @@
+"""The distributed pipeline's ledger: audio pieces, per-stream stage cursors and transcribed windows.
+
+Tables live in the catalog's database (same `metadata`), so a deployment has one PostgreSQL:
+
+    work_streams    one row per stream in distributed mode: products, capture finished or not
+    work_audio      (stream, n): a piece of 16 kHz audio the capture stage spooled to the store
+    work_cursors    (stream, stage): where the `asr` / `index` stage of a stream has got to; the
+                    row is locked (FOR UPDATE SKIP LOCKED) while a worker advances it, so one
+                    stream's stage never runs twice at once, and the lock dies with the worker
+    work_windows    (stream, n): one transcribed speech window: its utterances, its attempts
+
+Every write is a replace by primary key, so a retried task rewrites the same rows.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from models import CatalogError, Utterance
+from storage.catalog import metadata
+
+work_streams = Table(
+    "work_streams",
+    metadata,
+    Column("stream_id", String(128), primary_key=True),
+    Column("products", JSON, nullable=False),
+    Column("capture_done", Boolean, nullable=False, default=False),
+    Column("error", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+work_audio = Table(
+    "work_audio",
+    metadata,
+    Column("stream_id", String(128), primary_key=True),
+    Column("n", Integer, primary_key=True),
+    Column("t0", Float, nullable=False),
+    Column("samples", Integer, nullable=False),
+    Column("key", Text, nullable=False),
+)
+
+work_cursors = Table(
+    "work_cursors",
+    metadata,
+    Column("stream_id", String(128), primary_key=True),
+    Column("stage", String(16), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("t", Float, nullable=False, default=0.0),  # stream time the stage has reached
+    Column("done", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+work_windows = Table(
+    "work_windows",
+    metadata,
+    Column("stream_id", String(128), primary_key=True),
+    Column("n", Integer, primary_key=True),
+    Column("t0", Float, nullable=False),
+    Column("t1", Float, nullable=False),
+    Column("status", String(16), nullable=False),  # running | done
+    Column("worker", String(200), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("utterances", JSON, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+)
+
+
+@dataclass(frozen=True)
+class AudioPiece:
+    stream_id: str
+    n: int
+    t0: float
+    samples: int
+    key: str
+
+
+@dataclass(frozen=True)
+class StreamProgress:
+    """One stream's distributed progress, for `onrecord status`."""
+
+    stream_id: str
+    capture_done: bool
+    audio_end: float
+    asr_t: float
+    indexed_t: float
+    windows: int
+    retried_windows: int
+    error: str | None
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class WorkLedger:
+    """The ledger over an engine (the catalog's). Raises CatalogError when the database fails."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def load(self) -> WorkLedger:
+        tables = [work_streams, work_audio, work_cursors, work_windows]
+        for attempt in range(3):  # several workers creating the tables at once can race on PostgreSQL
+            try:
+                metadata.create_all(self.engine, tables=tables)
+                return self
+            except SQLAlchemyError as exc:
+                if attempt == 2:
+                    raise CatalogError(f"cannot create the work tables: {exc}") from exc
+        return self
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise CatalogError(f"work ledger operation failed: {exc}") from exc
+
+    # streams and audio ------------------------------------------------------
+    def open_stream(self, stream_id: str, products: list[dict[str, Any]]) -> None:
+        """Register a stream for distributed processing (again: keeps its cursors, reopens capture)."""
+        with self._tx() as c:
+            c.execute(delete(work_streams).where(work_streams.c.stream_id == stream_id))
+            c.execute(
+                insert(work_streams).values(
+                    stream_id=stream_id, products=products, capture_done=False, updated_at=_now()
+                )
+            )
+
+    def products(self, stream_id: str) -> list[dict[str, Any]]:
+        with self._tx() as c:
+            row = c.execute(select(work_streams.c.products).where(work_streams.c.stream_id == stream_id)).first()
+        return list(row[0]) if row else []
+
+    def finish_capture(self, stream_id: str, error: str | None = None) -> None:
+        with self._tx() as c:
+            c.execute(
+                update(work_streams)
+                .where(work_streams.c.stream_id == stream_id)
+                .values(capture_done=True, error=error, updated_at=_now())
+            )
+
+    def next_piece_number(self, stream_id: str) -> int:
+        with self._tx() as c:
+            n = c.execute(select(func.max(work_audio.c.n)).where(work_audio.c.stream_id == stream_id)).scalar()
+        return 0 if n is None else int(n) + 1
+
+    def add_piece(self, piece: AudioPiece) -> None:
+        with self._tx() as c:
+            cond = and_(work_audio.c.stream_id == piece.stream_id, work_audio.c.n == piece.n)
+            c.execute(delete(work_audio).where(cond))
+            c.execute(
+                insert(work_audio).values(
+                    stream_id=piece.stream_id, n=piece.n, t0=piece.t0, samples=piece.samples, key=piece.key
+                )
+            )
+
+    def pieces(self, stream_id: str, start: int, conn: Connection | None = None) -> list[AudioPiece]:
+        q = (
+            select(work_audio)
+            .where(work_audio.c.stream_id == stream_id, work_audio.c.n >= start)
+            .order_by(work_audio.c.n)
+        )
+        if conn is not None:
+            rows = conn.execute(q).all()
+        else:
+            with self._tx() as c:
+                rows = c.execute(q).all()
+        return [AudioPiece(r.stream_id, r.n, r.t0, r.samples, r.key) for r in rows]
+
+    def capture_done(self, stream_id: str, conn: Connection | None = None) -> bool:
+        q = select(work_streams.c.capture_done).where(work_streams.c.stream_id == stream_id)
+        if conn is not None:
+            row = conn.execute(q).first()
+        else:
+            with self._tx() as c:
+                row = c.execute(q).first()
+        return bool(row and row[0])
+
+    # cursors ------------------------------------------------------------------
+    @contextmanager
+    def cursor(self, stream_id: str, stage: str) -> Iterator[tuple[Connection, dict[str, Any]] | None]:
+        """Lock the stream's `stage` cursor for one transaction; yields (connection, state), or None
+        when another worker holds it. Whatever is written on the connection commits with the cursor."""
+        with self._tx() as c:
+            exists = c.execute(
+                select(work_cursors.c.stream_id).where(
+                    work_cursors.c.stream_id == stream_id, work_cursors.c.stage == stage
+                )
+            ).first()
+        if exists is None:
+            self._create_cursor(stream_id, stage)
+        with self._tx() as c:
+            row = c.execute(
+                select(work_cursors.c.state)
+                .where(work_cursors.c.stream_id == stream_id, work_cursors.c.stage == stage)
+                .with_for_update(skip_locked=True)
+            ).first()
+            yield (c, dict(row[0])) if row is not None else None
+
+    def _create_cursor(self, stream_id: str, stage: str) -> None:
+        try:
+            with self.engine.begin() as c:
+                c.execute(
+                    insert(work_cursors).values(
+                        stream_id=stream_id, stage=stage, state={}, t=0.0, done=False, updated_at=_now()
+                    )
+                )
+        except SQLAlchemyError:
+            pass  # created meanwhile by another worker: the row is what we need
+
+    @staticmethod
+    def save_cursor(
+        conn: Connection, stream_id: str, stage: str, state: dict[str, Any], t: float, done: bool
+    ) -> None:
+        conn.execute(
+            update(work_cursors)
+            .where(work_cursors.c.stream_id == stream_id, work_cursors.c.stage == stage)
+            .values(state=state, t=t, done=done, updated_at=_now())
+        )
+
+    # windows ------------------------------------------------------------------
+    def mark_running(self, stream_id: str, n: int, t0: float) -> None:
+        """Say (committed at once) that this worker has started window n: how tests and status see it."""
+        with self._tx() as c:
+            cond = and_(work_windows.c.stream_id == stream_id, work_windows.c.n == n)
+            row = c.execute(select(work_windows.c.attempts).where(cond)).first()
+            values = {"status": "running", "worker": worker_name(), "started_at": _now(), "t0": t0}
+            if row is None:
+                c.execute(
+                    insert(work_windows).values(
+                        stream_id=stream_id, n=n, t1=t0, attempts=1, utterances=[], **values
+                    )
+                )
+            else:
+                c.execute(update(work_windows).where(cond).values(attempts=row[0] + 1, **values))
+
+    @staticmethod
+    def store_window(
+        conn: Connection, stream_id: str, n: int, t0: float, t1: float, utterances: list[Utterance]
+    ) -> None:
+        cond = and_(work_windows.c.stream_id == stream_id, work_windows.c.n == n)
+        conn.execute(
+            update(work_windows)
+            .where(cond)
+            .values(
+                t0=t0,
+                t1=t1,
+                status="done",
+                worker=worker_name(),
+                utterances=[u.model_dump(mode="json") for u in utterances],
+                finished_at=_now(),
+            )
+        )
+
+    def done_windows(
+        self, stream_id: str, start: int, conn: Connection
+    ) -> list[tuple[int, float, list[Utterance]]]:
+        rows = conn.execute(
+            select(work_windows.c.n, work_windows.c.t1, work_windows.c.utterances, work_windows.c.status)
+            .where(work_windows.c.stream_id == stream_id, work_windows.c.n >= start)
+            .order_by(work_windows.c.n)
+        ).all()
+        out: list[tuple[int, float, list[Utterance]]] = []
+        for n, t1, utts, status in rows:
+            if n != start + len(out) or status != "done":
+                break  # stitch only up to the first window not yet transcribed
+            out.append((n, float(t1), [Utterance.model_validate(u) for u in utts]))
+        return out
+
+    def windows(self, stream_id: str) -> list[dict[str, Any]]:
+        with self._tx() as c:
+            rows = c.execute(
+                select(work_windows).where(work_windows.c.stream_id == stream_id).order_by(work_windows.c.n)
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+    # status -------------------------------------------------------------------
+    def progress(self) -> list[StreamProgress]:
+        with self._tx() as c:
+            streams = c.execute(select(work_streams).order_by(work_streams.c.stream_id)).all()
+            ends: dict[str, float] = {
+                str(r[0]): float(r[1])
+                for r in c.execute(
+                    select(work_audio.c.stream_id, func.max(work_audio.c.t0 + work_audio.c.samples / 16000.0))
+                    .group_by(work_audio.c.stream_id)
+                ).all()
+            }
+            cursors: dict[tuple[str, str], float] = {
+                (r.stream_id, r.stage): float(r._mapping["t"]) for r in c.execute(select(work_cursors)).all()
+            }
+            counts = {
+                r[0]: (int(r[1]), int(r[2] or 0))
+                for r in c.execute(
+                    select(
+                        work_windows.c.stream_id,
+                        func.count(),
+                        func.sum(func.cast(work_windows.c.attempts > 1, Integer)),
+                    ).group_by(work_windows.c.stream_id)
+                ).all()
+            }
+        return [
+            StreamProgress(
+                s.stream_id,
+                bool(s.capture_done),
+                float(ends.get(s.stream_id) or 0.0),
+                float(cursors.get((s.stream_id, "asr"), 0.0)),
+                float(cursors.get((s.stream_id, "index"), 0.0)),
+                counts.get(s.stream_id, (0, 0))[0],
+                counts.get(s.stream_id, (0, 0))[1],
+                s.error,
+            )
+            for s in streams
+        ]
