@@ -6,7 +6,6 @@ re-encode on request. Only the segments overlapping the span are read.
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -56,10 +55,3 @@ def cut_clip(
             raise CaptureError("ffmpeg is not installed (apt-get install ffmpeg)") from exc
     return out
 
-
-def ffmpeg_available() -> bool:
-    try:
-        subprocess.run(["ffmpeg", "-version"], capture_output=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return False
-    return True
