@@ -25,8 +25,10 @@ def to_contract(id_: Any, claims: list[Claim], risks: list[Risk]) -> dict[str, A
 def extract_jsonl(lines: Iterable[str], extractor: ClaimExtractor | None = None) -> Iterator[dict[str, Any]]:
     """One contract dict per non-blank input line. Raises InputError naming the line that is not
     a JSON object with a string "text" (an "id" is passed through; the line number is used if absent)."""
-    ex = extractor or ClaimExtractor()
-    batch: list[tuple[Any, str]] = []
+    yield from extract_rows(_parse(lines), extractor)
+
+
+def _parse(lines: Iterable[str]) -> Iterator[tuple[Any, str]]:
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -36,7 +38,17 @@ def extract_jsonl(lines: Iterable[str], extractor: ClaimExtractor | None = None)
             raise InputError(f"line {n}: not JSON ({exc.msg}); expected {{\"id\", \"text\"}}") from exc
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
             raise InputError(f"line {n}: expected a JSON object with a string \"text\"")
-        batch.append((row.get("id", n), row["text"]))
+        yield row.get("id", n), row["text"]
+
+
+def extract_rows(
+    rows: Iterable[tuple[Any, str]], extractor: ClaimExtractor | None = None
+) -> Iterator[dict[str, Any]]:
+    """One contract dict per (id, text), texts extracted in batches (one embedding call each)."""
+    ex = extractor or ClaimExtractor()
+    batch: list[tuple[Any, str]] = []
+    for row in rows:
+        batch.append(row)
         if len(batch) >= BATCH:
             yield from _flush(ex, batch)
     yield from _flush(ex, batch)

@@ -228,13 +228,9 @@ def extract(
         raise InputError("give exactly one of --text or --jsonl")
     # read (and validate) all input before paying for any model
     rows = [{"id": None, "text": text}] if jsonl is None else list(iter_jsonl(jsonl))
-    from claims.jsonl import to_contract
+    from claims.jsonl import extract_rows
 
-    extractor = services.extractor(fallback=fallback)
-    for i in range(0, len(rows), 256):
-        batch = rows[i : i + 256]
-        for row, (claims, risks) in zip(batch, extractor.extract_texts([str(r["text"]) for r in batch]), strict=True):
-            yield to_contract(row["id"], claims, risks)
+    return extract_rows(((r["id"], str(r["text"])) for r in rows), services.extractor(fallback=fallback))
 
 
 def print_verify(console: Console, report: VerifyReport) -> None:
