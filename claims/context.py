@@ -33,6 +33,14 @@ _QUESTION = re.compile(
     r"多久|什么时候|几天|怎么|为什么|为啥|哪个|哪里|多少钱|吗[？?]?$|吗(?=[，,\s])|[？?]"
 )
 _HEDGE = re.compile(r"(?:可能|也许|大概|好像|说不定|不一定|尽量|争取|看情况|不确定|估计)")
+# Not the speaker's own offer, whatever the words: explaining a word (五折的意思), guessing about
+# someone else's things (也是三万一个月的吧), or narrating the speaker's own past (我之前买了…).
+_META = re.compile(r"的意思|意思是|意思就是|是什么意思")
+_GUESS = re.compile(r"的吧[啊呀哈～~]*$")
+_NARRATIVE = re.compile(
+    r"我(?:自己)?(?:之前|以前|本来|当时|那时候|上次|昨天|前两天|小时候)"
+    r"|我(?:也|还|就|都|又)?(?:买了|买过|试过|吃过|穿过|想买)"
+)
 
 _ORDER_CONDITIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"满({NUM})(?:元|块|块钱)?(?![\d件单瓶盒个])"), "满{}元"),
@@ -92,10 +100,14 @@ def is_negated(text: str, clause: Clause, start: int, end: int) -> bool:
 
 
 def is_question_or_hedge(text: str, clause: Clause, start: int, end: int) -> bool:
-    """The clause around the match asks (能不能用?) or hedges (可能明天发) instead of promising."""
+    """The clause around the match asks (能不能用?), hedges (可能明天发), explains a word, guesses,
+    or narrates the speaker's own past (我之前买了) instead of promising."""
     region = text[max(clause.start, start - 8) : min(clause.end, end + 4)]
     tail = text[end : min(len(text), clause.end + 1)]
     if _QUESTION.search(region) or re.match(r"^[^，。！,.!]{0,4}[吗？?]", tail):
+        return True
+    body = text[clause.start : clause.end]
+    if _META.search(body) or _GUESS.search(body) or _NARRATIVE.search(text[clause.start : start]):
         return True
     return bool(_HEDGE.search(text[max(clause.start, start - 6) : start]))
 

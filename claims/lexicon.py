@@ -127,7 +127,7 @@ class TermRepairer:
             for term, sounds in index.get(first, ()):
                 n = len(term)
                 window = chars[i : i + n]
-                if len(window) < n or "".join(window) == term or term in found:
+                if len(window) < n or "".join(window) == term or term in found or _drops_negator(window, term):
                     continue
                 # a folded match must not be a dictionary word at all (瓷砖 is not 持妆)
                 if all(sounds_of(c) & s for c, s in zip(window, sounds, strict=True)) and (
@@ -142,6 +142,15 @@ class TermRepairer:
         if len(found) > 1 and len(found[0]) == len(found[1]):
             return None
         return found[0] if found else None
+
+
+# A repair must never erase a negation: 不睡 sounds like 补水 and 不罚 like 补发, and turning a
+# refusal into a promise is the one error a reviewer cannot tolerate.
+_NEGATORS = frozenset("不没别未无")
+
+
+def _drops_negator(window: list[str], term: str) -> bool:
+    return any(c in _NEGATORS and c != t for c, t in zip(window, term, strict=True))
 
 
 DEFAULT_REPAIRER = TermRepairer(DOMAIN_TERMS)

@@ -18,32 +18,50 @@ from models import ClaimType
 G, P = ClaimType.GIFT, ClaimType.PRICE
 _CL = r"(?:片|个|支|瓶|盒|包|袋|双|件|套|张|条|只|份|罐|管|根|块|把|本|对|副|台|斤|支装|颗|枚|杯|桶|卷|瓶装)"
 _TO = r"(?:你们|你|您|大家|家人们|宝宝们|姐妹们|各位|给你们|给你|给大家|给您)"
-_STOP = re.compile(r"(?:哦|啊|呀|哈|了|的话|呢|吧|啦|给|都|还|再|和|跟|加|一起|包邮|就|噢|嘛|咯|喔|免费|到手|作为|当|价值|外加)")
-_NOT_ITEMS = ("比心", "跑车", "玫瑰", "嘉年华", "火箭", "小心心", "人气票", "票", "字", "灯牌", "粉丝团", "钱", "孩子", "一送", "送", "不起", "门", "客", "运费险", "到", "达", "货", "给", "的", "礼物", "没", "句", "首", "声", "波", "赞", "祝福", "花", "上", "走", "回", "出")
+_STOP = re.compile(r"(?:哦|啊|呀|哈|了|的话|呢|吧|呗|啦|给|都|还|再|和|跟|加|一起|包邮|就|噢|嘛|咯|喔|免费|到手|作为|当|价值|外加)")
+_NOT_ITEMS = ("比心", "跑车", "玫瑰", "嘉年华", "火箭", "小心心", "人气票", "票", "字", "灯牌", "粉丝团", "钱", "孩子", "一送", "送", "不起", "门", "客", "运费险", "到", "达", "货", "给", "的", "礼物", "没", "句", "首", "声", "波", "赞", "祝福", "花", "上", "走", "回", "出",
+              "坐骑", "抖币", "音浪", "荧光棒", "飞机", "惊喜")
+
+
+# A gift is goods: not a phrase with a pronoun (送一个真的爱你, 送66一组咱们…) nor a quantity
+# word (多送点); when the words after 送 name something else, there is no gift at all.
+_NOT_GOODS = re.compile(r"[你我他她咱]")
+_AMOUNT_WORDS = frozenset({"点", "一点", "些", "一些", "下", "一下", "点点"})
 
 
 def _item(raw: str) -> str | None:
+    """The gift item named in `raw` ("" when nothing is named, None when what is named is not goods)."""
     cut = _STOP.search(raw)
-    item = raw[: cut.start()] if cut else raw
-    item = item.strip("的 ")
-    if not item or any(item.startswith(x) for x in _NOT_ITEMS):
+    item = (raw[: cut.start()] if cut else raw).strip("的 ")
+    if not item:
+        return ""
+    if any(item.startswith(x) for x in _NOT_ITEMS) or _NOT_GOODS.search(item) or item in _AMOUNT_WORDS:
         return None
     return item
 
 
-@rule(G, rf"(?:赠送|加送|再送|还送|额外送|多送|免费送|白送|附赠|送|赠(?!品))(?!到|达|货|给他|给她|礼物|走|你们走|出去|人|的|我|他|她|了|来|过)(?:{_TO})?\s*({NUM})?\s*({_CL})?\s*([\u4e00-\u9fffa-z0-9]{{0,10}})")
-def gift_item(h: Hit) -> Value | None:
+def _gift_item(h: Hit) -> tuple[str, int | float | None] | None:
+    """(item, quantity) of a 送 match, or None when it names no goods."""
     qty = to_number(h.group(1)) if h.group(1) else None
     item = _item(h.group(3) or "")
-    if item is not None and qty is None:  # 送同款小样一份: the count comes after the item
+    if item is None:
+        return None
+    if item and qty is None:  # 送同款小样一份: the count comes after the item
         tail = re.search(rf"({NUM}){_CL}$", item)
         if tail and tail.start() > 0:
             qty, item = to_number(tail.group(1)), item[: tail.start()]
-    if item is None and qty is not None and h.group(2):
+    if not item and qty is not None and h.group(2):
         named = re.sub(r"^(?:这个|那个|这款|我们的?)", "", h.before)
-        item = named if re.fullmatch(r"[\u4e00-\u9fff]{1,6}", named) else "同款"
-    if item is None:
+        item = named if re.fullmatch(r"[\u4e00-\u9fff]{1,6}", named) and _item(named) else "同款"
+    return (item, qty) if item else None
+
+
+@rule(G, rf"(?:赠送|加送|再送|还送|额外送|多送|免费送|白送|附赠|送|赠(?!品))(?!到|达|货|给他|给她|礼物|走|你们走|出去|人|的|我|他|她|了|来|过)(?:{_TO})?\s*({NUM})?\s*({_CL})?\s*([\u4e00-\u9fffa-z0-9]{{0,10}})")
+def gift_item(h: Hit) -> Value | None:
+    found = _gift_item(h)
+    if found is None:
         return None
+    item, qty = found
     cond = _gift_condition(h)
     verb_recipient = h.group(0)[: len(h.group(0)) - len(h.group(3) or "")]
     strong = re.search(r"赠|加送|再送|还送|额外|多送|免费送|白送|就送|都送|你们|大家|家人们|宝宝们|姐妹们|各位",

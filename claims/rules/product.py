@@ -19,8 +19,15 @@ from models import ClaimType
 
 A, SU, E = ClaimType.AUTHENTICITY, ClaimType.SUITABILITY, ClaimType.EFFICACY
 
+@rule(A, r"(?:保证|百分百|100%|绝对|都是|全是|全部|纯|官方|专柜|原装)?正品(?:保证|保障|行货)?|保证(?:是)?真(?:货|的)|假货(?:我们)?不(?:卖|做)")
+def genuine(h: Hit) -> Value | None:
+    if re.search(r"买(?:到|的|个)?$", h.before):
+        return None  # 要买正品 / 给你买正品: advice or an errand, not an assurance about our goods
+    return {"assurance": "正品"}
+
+
 AUTH = (
-    const(A, r"(?:保证|百分百|100%|绝对|都是|全是|全部|纯|官方|专柜|原装)?正品(?:保证|保障|行货)?|保证(?:是)?真(?:货|的)|假货(?:我们)?不(?:卖|做)", {"assurance": "正品"}, "genuine"),
+    genuine,
     const(A, r"品牌(?:方)?(?:官方)?授权|官方授权|正规授权|有授权|授权(?:店|经销商|渠道)", {"assurance": "品牌授权"}, "licensed"),
     const(A, r"厂家直销|工厂直销|工厂直发|厂家直发|源头工厂|源头厂家|厂家直供|工厂直供|一手货源", {"assurance": "厂家直销"}, "factory"),
     const(A, r"官方旗舰店|官方直营|品牌直营|官方自营|品牌自营|官方店", {"assurance": "官方直营"}, "official"),
@@ -103,6 +110,8 @@ def effect(h: Hit) -> Value | None:
     listed = re.match(rf"(?:效果|功能|作用|性|能力|力|做得|很|超|特别|非常|一流|又|还|也|[，、。！,]|$|{_EFF_RE}|{_NEG_EFFECTS_RE})", after)
     if re.search(r"[我你他她]$", before):
         return None  # 我补水 (ASR for 我不睡): a person, not the product, does it
+    if re.match(r"(?:也|还|就)是", after):
+        return None  # 减肥也是一样的: the effect word as a topic, not a property of a product
     if not (modified or listed or (before and re.match(_PRODUCT_NOUN, before)) or re.search(rf"(?:{_EFF_RE})$", before)):
         return None  # 我就去减肥了, 挺注意保暖的: an activity, not the product's effect
     return {"effect": eff.replace("0", "零") if eff.startswith("0") else eff}

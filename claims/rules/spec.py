@@ -59,6 +59,8 @@ def unit_amount(h: Hit) -> Value | None:
     before = h.text[max(h.clause.start, h.m.start() - 3) : h.m.start()]
     if n is None or n == 0 or re.search(r"送|赠|满|减|第|前|买|拍|要|瘦|胖|长了|掉|降", before):
         return None
+    if re.search(r"体重|身高|腰围|胸围|我(?:才|有|就|现在|都|也)?$", h.text[h.clause.start : h.m.start()]):
+        return None  # 我身高165体重90斤: the speaker's body, not a product
     if unit_raw in ("米", "码", "升", "l") and not re.search(r"尺寸|尺码|长|宽|高|码数|容量|装", h.clause_text):
         return None
     attribute, unit = _UNITS[unit_raw]
