@@ -40,6 +40,9 @@ _GUESS = re.compile(r"的吧[啊呀哈～~]*$")
 _NARRATIVE = re.compile(
     r"我(?:自己)?(?:之前|以前|本来|当时|那时候|上次|昨天|前两天|小时候)"
     r"|我(?:也|还|就|都|又)?(?:买了|买过|试过|吃过|穿过|想买)"
+    # ASR drops the subject: 买了一身… is still a purchase told, unless it is an order
+    # condition (买了一件就送…)
+    r"|(?<![只凡要])买了一?(?:身|件|条|双|套)(?![^，。！？\s]{0,4}?(?:就|都|的话))"
 )
 
 _ORDER_CONDITIONS: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -52,7 +52,8 @@ def _gift_item(h: Hit) -> tuple[str, int | float | None] | None:
             qty, item = to_number(tail.group(1)), item[: tail.start()]
     if not item and qty is not None and h.group(2):
         named = re.sub(r"^(?:这个|那个|这款|我们的?)", "", h.before)
-        item = named if re.fullmatch(r"[\u4e00-\u9fff]{1,6}", named) and _item(named) else "同款"
+        named_ok = re.fullmatch(r"[\u4e00-\u9fff]{1,6}", named) and _item(named) and not order_condition(named)
+        item = named if named_ok else "同款"  # 买了一件就送一件: the condition is not an item
     return (item, qty) if item else None
 
 
@@ -85,7 +86,7 @@ def _gift_condition(h: Hit) -> str | None:
     return cond
 
 
-@rule(G, rf"(?:买|拍)({NUM})(?:件|个|瓶|盒|套|份|单|支|双|包|袋|箱)?(?:送|赠|再送)({NUM})(?:件|个|瓶|盒|套|份|支|双|包|袋|箱)?(?![\u4e00-\u9fff]{{0,1}}(?:面膜|小样))")
+@rule(G, rf"(?:买|拍)了?({NUM})(?:件|个|瓶|盒|套|份|单|支|双|包|袋|箱)?(?:的)?(?:就)?(?:送|赠|再送)({NUM})(?:件|个|瓶|盒|套|份|支|双|包|袋|箱)?(?![\u4e00-\u9fff]{{0,1}}(?:面膜|小样))")
 def buy_n_get_m(h: Hit) -> Value | None:
     a, b = to_number(h.group(1)), to_number(h.group(2))
     if not isinstance(a, int) or not isinstance(b, int):

@@ -107,7 +107,7 @@ def effect(h: Hit) -> Value | None:
     modified = h.group(0) != eff
     after = h.text[h.m.end() : h.m.end() + 4]
     before = h.text[max(h.clause.start, h.m.start() - 1) : h.m.start()]
-    listed = re.match(rf"(?:效果|功能|作用|性|能力|力|做得|很|超|特别|非常|一流|又|还|也|[，、。！,]|$|{_EFF_RE}|{_NEG_EFFECTS_RE})", after)
+    listed = re.match(rf"(?:效果|功能|作用|设计|工艺|技术|性|能力|力|做得|很|超|特别|非常|一流|又|还|也|[，、。！,]|$|{_EFF_RE}|{_NEG_EFFECTS_RE})", after)
     if re.search(r"[我你他她]$", before):
         return None  # 我补水 (ASR for 我不睡): a person, not the product, does it
     if re.match(r"(?:也|还|就)是", after):

@@ -48,6 +48,7 @@ def test_pinyin_repair_never_erases_a_negation(text: str, kept: str) -> None:
         "你们多送点呗",  # 送 with no goods after it
         "送你们一个我最喜欢的表情",
         "上次有人送了我一个坐骑",
+        "买了一身长裤特别防晒",  # a purchase told, the subject dropped as ASR does
     ],
 )
 def test_chat_patterns_are_not_claims(text: str) -> None:
@@ -62,6 +63,8 @@ def test_chat_patterns_are_not_claims(text: str) -> None:
         ("这款面霜特别保湿", "efficacy"),
         ("这个纸巾一包三百克", "spec"),
         ("今天只要两千块", "price"),
+        ("买了一件就送一件", "gift"),  # an order condition, not a purchase told
+        ("水杯做了防漏设计", "efficacy"),
     ],
 )
 def test_the_same_words_as_a_sellers_promise_still_count(text: str, type_: str) -> None:
@@ -76,6 +79,11 @@ def test_the_same_words_as_a_sellers_promise_still_count(text: str, type_: str) 
 def test_gift_conditions(text: str, condition: set[str]) -> None:
     gift = next(c for c in EX.extract_text(text)[0] if c.type.value == "gift")
     assert set(gift.value["condition"].split()) == condition
+
+
+def test_buy_n_get_m_with_particles() -> None:
+    gift = next(c for c in EX.extract_text("买了一件就送一件")[0] if c.type.value == "gift")
+    assert gift.value == {"item": "同款", "quantity": 1, "condition": "买1"}
 
 
 def test_products_file_attributes_the_sample_stream() -> None:
