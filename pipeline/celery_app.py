@@ -63,9 +63,15 @@ def _config(tuning: CelerySettings) -> dict[str, Any]:
         "worker_send_task_events": True,
         "broker_connection_retry_on_startup": True,
         "broker_connection_max_retries": None,  # a broker outage: wait for it, however long
+        # a task running when the broker goes away finishes (its window commits in the database);
+        # the redelivered message then finds the cursor moved on, so nothing is done twice
+        "worker_cancel_long_running_tasks_on_connection_loss": False,
         "broker_transport_options": {"visibility_timeout": tuning.visibility_timeout_s},
         "task_publish_retry_policy": {
-            "max_retries": None, "interval_start": 0.5, "interval_step": 1.0, "interval_max": 10.0,
+            "max_retries": None,
+            "interval_start": 0.5,
+            "interval_step": 1.0,
+            "interval_max": 10.0,
         },
         "worker_hijack_root_logger": False,
     }

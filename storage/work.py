@@ -9,7 +9,9 @@ Tables live in the catalog's database (same `metadata`), so a deployment has one
                     stream's stage never runs twice at once, and the lock dies with the worker
     work_windows    (stream, n): one transcribed speech window: its utterances, its attempts
 
-Every write is a replace by primary key, so a retried task rewrites the same rows.
+Every write is a replace by primary key, so a retried task rewrites the same rows. While the database
+is unreachable (an outage, a failover), opening a transaction is retried with bounded backoff for up
+to `CONNECT_RETRY_S`; a transaction cut off midway raises CatalogError and its task is retried.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from models import CatalogError, Utterance
 from storage.catalog import metadata
@@ -115,6 +118,9 @@ class StreamProgress:
     error: str | None
 
 
+CONNECT_RETRY_S = 60.0  # how long a worker waits for the database before its task fails (and is retried)
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -140,10 +146,22 @@ class WorkLedger:
                     raise CatalogError(f"cannot create the work tables: {exc}") from exc
         return self
 
+    def _connect(self) -> Connection:
+        """A live connection (the pool pings it first), waiting out a database outage with backoff."""
+        for attempt in Retrying(
+            retry=retry_if_exception_type((OperationalError, InterfaceError)),
+            wait=wait_exponential(multiplier=0.2, max=5.0),
+            stop=stop_after_delay(CONNECT_RETRY_S),
+            reraise=True,
+        ):
+            with attempt:
+                return self.engine.connect()
+        raise AssertionError("unreachable: Retrying either returns or re-raises")
+
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
         try:
-            with self.engine.begin() as conn:
+            with self._connect() as conn, conn.begin():
                 yield conn
         except SQLAlchemyError as exc:
             raise CatalogError(f"work ledger operation failed: {exc}") from exc
@@ -161,7 +179,9 @@ class WorkLedger:
 
     def products(self, stream_id: str) -> list[dict[str, Any]]:
         with self._tx() as c:
-            row = c.execute(select(work_streams.c.products).where(work_streams.c.stream_id == stream_id)).first()
+            row = c.execute(
+                select(work_streams.c.products).where(work_streams.c.stream_id == stream_id)
+            ).first()
         return list(row[0]) if row else []
 
     def finish_capture(self, stream_id: str, error: str | None = None) -> None:
@@ -174,7 +194,9 @@ class WorkLedger:
 
     def next_piece_number(self, stream_id: str) -> int:
         with self._tx() as c:
-            n = c.execute(select(func.max(work_audio.c.n)).where(work_audio.c.stream_id == stream_id)).scalar()
+            n = c.execute(
+                select(func.max(work_audio.c.n)).where(work_audio.c.stream_id == stream_id)
+            ).scalar()
         return 0 if n is None else int(n) + 1
 
     def add_piece(self, piece: AudioPiece) -> None:
@@ -232,14 +254,15 @@ class WorkLedger:
 
     def _create_cursor(self, stream_id: str, stage: str) -> None:
         try:
-            with self.engine.begin() as c:
+            with self._tx() as c:
                 c.execute(
                     insert(work_cursors).values(
                         stream_id=stream_id, stage=stage, state={}, t=0.0, done=False, updated_at=_now()
                     )
                 )
-        except SQLAlchemyError:
-            pass  # created meanwhile by another worker: the row is what we need
+        except CatalogError as exc:
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise  # created meanwhile by another worker: the row is what we need
 
     @staticmethod
     def save_cursor(
@@ -314,8 +337,9 @@ class WorkLedger:
             ends: dict[str, float] = {
                 str(r[0]): float(r[1])
                 for r in c.execute(
-                    select(work_audio.c.stream_id, func.max(work_audio.c.t0 + work_audio.c.samples / 16000.0))
-                    .group_by(work_audio.c.stream_id)
+                    select(
+                        work_audio.c.stream_id, func.max(work_audio.c.t0 + work_audio.c.samples / 16000.0)
+                    ).group_by(work_audio.c.stream_id)
                 ).all()
             }
             cursors: dict[tuple[str, str], float] = {

@@ -1,5 +1,6 @@
 """Real services for the distributed tests: Redis (DB 15, flushed), a fresh PostgreSQL database,
-moto S3, nginx-rtmp, and `onrecord worker` subprocesses."""
+moto S3, nginx-rtmp, `onrecord worker` subprocesses, and private Redis / PostgreSQL servers that a
+test may stop and start (outages)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,65 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.services import Services
+from pipeline.settings import Settings
+from storage.work import WorkLedger
 from tests.capture.conftest import nginx_rtmp, publish  # noqa: F401  (fixtures)
+from tests.distributed.servers import PostgresServer, RedisServer
 from tests.storage.conftest import s3_endpoint  # noqa: F401  (fixture)
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ONRECORD = str(Path(sys.executable).with_name("onrecord"))
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+STREAM = "room-1"  # the stream the single-clip tests submit
+
+
+@pytest.fixture(scope="session")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """50 s of the sample stream from 60 s on: several pause-cut windows, several promises."""
+    out = tmp_path_factory.mktemp("media") / "clip.mp4"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-ss",
+            "60",
+            "-t",
+            "50",
+            "-i",
+            str(SAMPLES / "sample_stream.mp4"),
+            "-c",
+            "copy",
+            str(out),
+        ],
+        check=True,
+    )
+    return out
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A redis-server of this test's own (append-only), to stop and start."""
+    server = RedisServer()
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pg_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL cluster of this test's own, to stop and start."""
+    server = PostgresServer()
+    try:
+        server.init()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"cannot run a private PostgreSQL cluster here: {exc}")
+    server.start()
+    yield server
+    server.close()
 
 
 @pytest.fixture
@@ -49,19 +103,13 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def dist_env(redis_url: str, pg_url: str, s3_endpoint: str, tmp_path: Path,  # noqa: F811
-             monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """The environment of a distributed deployment (also set in this process)."""
+def base_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Settings every distributed test shares (also set in this process)."""
     env = {
-        "ONRECORD_BROKER_URL": redis_url,
-        "ONRECORD_DATABASE_URL": pg_url,
-        "ONRECORD_STORE_URL": f"s3://onrecord-{uuid.uuid4().hex[:12]}?endpoint={s3_endpoint}&region=us-east-1",
         "ONRECORD_DATA_DIR": str(tmp_path / "data"),
         "ONRECORD_WHISPER_THREADS": "1",
         "ONRECORD_SEGMENT_SECONDS": "2",
         "ONRECORD_VISIBILITY_TIMEOUT_S": "20",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
         "HF_HUB_OFFLINE": "1",
     }
     for k, v in env.items():
@@ -70,15 +118,42 @@ def dist_env(redis_url: str, pg_url: str, s3_endpoint: str, tmp_path: Path,  # n
 
 
 @pytest.fixture
-def workers(dist_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
-    """Start `onrecord worker` subprocesses; all are ended (by their own pid) after the test."""
+def dist_env(
+    base_env: dict[str, str],
+    redis_url: str,
+    pg_url: str,
+    s3_endpoint: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, str]:
+    """The environment of a distributed deployment on the shared services (also set in this process)."""
+    env = {
+        **base_env,
+        "ONRECORD_BROKER_URL": redis_url,
+        "ONRECORD_DATABASE_URL": pg_url,
+        "ONRECORD_STORE_URL": f"s3://onrecord-{uuid.uuid4().hex[:12]}?endpoint={s3_endpoint}&region=us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    return env
+
+
+@pytest.fixture
+def workers(base_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+    """Start `onrecord worker` subprocesses with this process's environment (plus `env`), logging to
+    tmp_path/worker-NAME.log; all are ended (by their own pid) after the test."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(queues: str, *extra: str, name: str | None = None) -> subprocess.Popen[bytes]:
-        log = open(tmp_path / f"worker-{name or queues}-{len(started)}.log", "wb")  # noqa: SIM115
+    def start(
+        queues: str, *extra: str, name: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
+        log = open(tmp_path / f"worker-{name or queues}.log", "wb")  # noqa: SIM115
         proc = subprocess.Popen(
             [ONRECORD, "worker", "--queues", queues, "--loglevel", "warning", *extra],
-            env={**os.environ, **dist_env}, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, **base_env, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         started.append(proc)
         return proc
@@ -93,3 +168,44 @@ def workers(dist_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., 
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def deploy(
+    redis_server: RedisServer,
+    database_url: str,
+    tmp_path: Path,
+    workers: Callable[..., object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Services, WorkLedger]:
+    """Point this process and two workers (capture+index, asr; info logs) at these services and a
+    local-folder store; returns this process's services and ledger."""
+    env = {
+        "ONRECORD_BROKER_URL": redis_server.url,
+        "ONRECORD_DATABASE_URL": database_url,
+        "ONRECORD_STORE_URL": f"file://{tmp_path / 'store'}",
+    }
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    services = Services(Settings())
+    ledger = WorkLedger(services.catalog.engine).load()
+    workers("capture,index", "--loglevel", "info", name="capture-index", env=env)
+    workers("asr", "--loglevel", "info", name="asr", env=env)
+    return services, ledger
+
+
+def in_flight(ledger: WorkLedger) -> bool:
+    """The file is captured and a window is being transcribed."""
+    done = any(p.capture_done for p in ledger.progress())
+    return done and any(w["status"] == "running" for w in ledger.windows(STREAM))
+
+
+def complete(ledger: WorkLedger, services: Services) -> bool:
+    with services.catalog.engine.connect() as c:
+        cur = {
+            r[0]: (r[1], r[2])
+            for r in c.exec_driver_sql(
+                f"select stage, state, done from work_cursors where stream_id = '{STREAM}'"
+            )
+        }
+    asr, idx = cur.get("asr"), cur.get("index")
+    return bool(asr and asr[1] and idx and idx[0].get("window") == asr[0].get("window"))
