@@ -17,6 +17,11 @@ claims), where fixed 4-s segments with overlaps would change what Whisper hears.
 stream's windows are transcribed one after another (each needs the previous text); many streams
 spread over any number of workers. A retried window recomputes the same cut from the same cursor
 and replaces the same rows; nothing commits unless the cursor advances with it.
+
+Work audio: the pieces before a committed asr cursor are needed by no retry, so each asr step
+deletes them (from `freed` up to the cursor, idempotently: deleting a missing object is a no-op)
+and commits the new `freed` with its cursor. The last window's pieces go in the step that finds the
+stream done. The ledger rows stay (a few bytes each): they number the pieces and time the stream.
 """
 
 from __future__ import annotations
@@ -144,6 +149,7 @@ class _Cursor:
     last_text: str = ""
     window: int = 0  # the next window's number
     t: float = 0.0  # stream time transcribed so far
+    freed: int = 0  # work audio pieces below this number are deleted from the store
 
     @classmethod
     def of(cls, state: dict[str, Any]) -> _Cursor:
@@ -176,6 +182,7 @@ def transcribe_next(
             return AsrStep(busy=True)
         conn, state = held
         cur = _Cursor.of(state)
+        freed = _free_audio(services, stream_id, cur)  # committed with the cursor on every path below
         while True:
             captured = ledger.capture_done(stream_id, conn)  # before the pieces: all of them are in
             pieces = ledger.pieces(stream_id, cur.piece, conn)
@@ -186,15 +193,19 @@ def transcribe_next(
             avail = sum(p.samples for p in run) - cur.offset
             size = int(transcriber.cutter.options.window_s * SAMPLE_RATE)
             if avail < size and after_gap is None and not captured:
+                if freed:
+                    ledger.save_cursor(conn, stream_id, "asr", cur.state(), cur.t, False)
                 return AsrStep()  # wait for more audio
             if avail <= 0 and after_gap is not None:  # the run is used up: a new run after the gap
-                cur = _Cursor(piece=after_gap.n, window=cur.window, t=cur.t)
+                cur = _Cursor(piece=after_gap.n, window=cur.window, t=cur.t, freed=cur.freed)
                 continue
             if avail <= 0:
                 ledger.save_cursor(conn, stream_id, "asr", cur.state(), cur.t, True)
                 return AsrStep(done=True)
             n, t0 = cur.window, _position(cur)
-            utts, cut = _transcribe_window(services, ledger, stream_id, transcriber, cur, run, min(avail, size))
+            utts, cut = _transcribe_window(
+                services, ledger, stream_id, transcriber, cur, run, min(avail, size)
+            )
             _advance(cur, run, cut)
             cur.window, cur.t = n + 1, _position(cur)
             ledger.store_window(conn, stream_id, n, t0, cur.t, utts)
@@ -224,6 +235,16 @@ def _transcribe_window(
     cur.context, cur.seen = state.context, tuple(sorted(state.seen))
     cur.last_t1, cur.last_text = state.last_t1, state.last_text
     return out, len(window.samples)
+
+
+def _free_audio(services: Services, stream_id: str, cur: _Cursor) -> bool:
+    """Delete the work audio before the committed cursor; True if `cur.freed` moved."""
+    if cur.freed >= cur.piece:
+        return False
+    for n in range(cur.freed, cur.piece):
+        services.store.delete(piece_key(stream_id, n))
+    cur.freed = cur.piece
+    return True
 
 
 def _position(cur: _Cursor) -> float:

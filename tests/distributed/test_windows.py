@@ -1,9 +1,11 @@
 """The distributed stages, without Celery (SQLite + a local folder): transcribing window by window
-from the ledger gives the in-process pipeline's utterances (same ids, same text) and claims, and a
-window redone after a crash rewrites the same rows."""
+from the ledger gives the in-process pipeline's utterances (same ids, same text) and claims, a
+window redone after a crash rewrites the same rows, and the work audio is deleted as the windows
+commit (idempotently: a step redone after the deletes is fine)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from pipeline.distributed import capture_file, index_ready, transcribe_next
 from pipeline.services import Services, load_products
 from pipeline.session import SessionRunner, new_stream
 from pipeline.settings import Settings
-from storage.work import WorkLedger
+from storage.work import WorkLedger, work_cursors
 
 pytestmark = pytest.mark.slow
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -22,8 +24,22 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("media") / "clip.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-t", "45", "-i", str(SAMPLES / "sample_stream.mp4"),
-                    "-c", "copy", str(out)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-t",
+            "45",
+            "-i",
+            str(SAMPLES / "sample_stream.mp4"),
+            "-c",
+            "copy",
+            str(out),
+        ],
+        check=True,
+    )
     return out
 
 
@@ -38,11 +54,26 @@ def test_window_by_window_equals_in_process(clip: Path, tmp_path: Path) -> None:
     capture_file(dist, ledger, new_stream("s", source=str(clip), merchant="m"), clip, lambda: None)
     ledger.finish_capture("s")
     transcriber = dist.transcriber(products)
+    pieces = list(dist.store.list("work/s/audio/"))
     steps = []
     while not (step := transcribe_next(dist, ledger, "s", transcriber)).done:
         steps.append(step.window)
         index_ready(dist, ledger, "s", dist.extractor)  # stitched as windows arrive, as the index queue does
+        left = list(dist.store.list("work/s/audio/"))
+        assert len(left) < len(pieces) or len(steps) == 1, "committed windows' audio is not deleted"
     assert steps == list(range(len(steps))) and steps
+    assert pieces and not list(dist.store.list("work/s/audio/")), "work audio left after the stream is done"
+    audio_end = ledger.progress()[0].audio_end  # the ledger rows stay: status still times the stream
+
+    # the deletes redone (a step retried after it deleted, before its cursor committed): a no-op
+    with dist.catalog.engine.begin() as c:
+        state = c.exec_driver_sql("select state from work_cursors where stage = 'asr'").scalar_one()
+        state = json.loads(state) if isinstance(state, str) else state
+        c.execute(
+            work_cursors.update().where(work_cursors.c.stage == "asr").values(state={**state, "freed": 0})
+        )
+    assert transcribe_next(dist, ledger, "s", transcriber).done
+    assert ledger.progress()[0].audio_end == audio_end > 40
 
     # a window redone (a retried task after a crash) rewrites the same rows
     with dist.catalog.engine.begin() as c:
