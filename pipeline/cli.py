@@ -242,7 +242,7 @@ def worker(
     ),
     concurrency: Annotated[int, typer.Option(help="tasks at once in this worker")] = 1,
     pool: Annotated[
-        str | None, typer.Option(help="solo, prefork or threads (default: solo for 1, else prefork)")
+        str | None, typer.Option(help="solo, prefork or threads (default: threads for 1, else prefork)")
     ] = None,
     loglevel: Annotated[str, typer.Option(help="celery log level")] = "info",
 ) -> None:
@@ -257,7 +257,9 @@ def worker(
         raise InputError(f"--queues {queues!r}: expected a comma-separated subset of {', '.join(QUEUES)}")
     settings = Settings()
     celery = make_celery(settings)
-    pool = pool or ("solo" if concurrency == 1 else "prefork")
+    # one task at a time on a thread, not solo: the worker keeps answering `onrecord status` and
+    # tending its broker connection while a long window is transcribed
+    pool = pool or ("threads" if concurrency == 1 else "prefork")
     tasks.warm_on_start(names)
     if pool != "prefork":  # no child processes: load the models here, once
         tasks.context(settings).warm(names)

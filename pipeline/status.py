@@ -38,25 +38,35 @@ class ClusterStatus:
 
 def gather(services: Services, app: Celery | None, timeout_s: float = 1.0) -> ClusterStatus:
     """Status from the ledger (always) and from the broker and workers (when `app` is given).
-    A busy solo-pool worker does not answer the ping; its running window still shows."""
+    Workers answer while busy (threads pool); a solo-pool worker answers only between tasks."""
     ledger = WorkLedger(services.catalog.engine).load()
     status = ClusterStatus()
     for p in ledger.progress():
         status.streams.append(
             StreamStatusRow(
-                p.stream_id, p.capture_done, round(p.audio_end, 2), round(p.asr_t, 2), round(p.indexed_t, 2),
-                round(max(0.0, p.audio_end - p.indexed_t), 2), p.windows, p.retried_windows, p.error,
+                p.stream_id,
+                p.capture_done,
+                round(p.audio_end, 2),
+                round(p.asr_t, 2),
+                round(p.indexed_t, 2),
+                round(max(0.0, p.audio_end - p.indexed_t), 2),
+                p.windows,
+                p.retried_windows,
+                p.error,
             )
         )
     for s in status.streams:
         status.running += [
             {"stream": s.stream, "window": w["n"], "t0": w["t0"], "worker": w["worker"]}
-            for w in ledger.windows(s.stream) if w["status"] == "running"
+            for w in ledger.windows(s.stream)
+            if w["status"] == "running"
         ]
     if app is not None:
         status.queues = queue_depths(app)
         active = app.control.inspect(timeout=timeout_s).active() or {}
-        status.workers = {name: [f"{t['name']}{t.get('args')}" for t in tasks] for name, tasks in active.items()}
+        status.workers = {
+            name: [f"{t['name']}{t.get('args')}" for t in tasks] for name, tasks in active.items()
+        }
     return status
 
 

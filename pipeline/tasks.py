@@ -141,8 +141,14 @@ def register(app: Celery, settings: Settings) -> None:
         error: str | None = None
         try:
             if "://" in source:
-                return capture_live(ctx.services, ctx.ledger, stream, source, lambda: kick_asr(stream_id),
-                                    duration_s=duration_s)
+                return capture_live(
+                    ctx.services,
+                    ctx.ledger,
+                    stream,
+                    source,
+                    lambda: kick_asr(stream_id),
+                    duration_s=duration_s,
+                )
             return capture_file(ctx.services, ctx.ledger, stream, Path(source), lambda: kick_asr(stream_id))
         except Exception as exc:
             error = str(exc)

@@ -38,8 +38,10 @@ def _complete(ledger: WorkLedger, services: Services) -> bool:
     if set(rows) != set(STARTS) or not all(p.capture_done for p in rows.values()):
         return False
     with services.catalog.engine.connect() as c:
-        cursors = {(r[0], r[1]): (r[2], r[3]) for r in c.exec_driver_sql(
-            "select stream_id, stage, state, done from work_cursors")}
+        cursors = {
+            (r[0], r[1]): (r[2], r[3])
+            for r in c.exec_driver_sql("select stream_id, stage, state, done from work_cursors")
+        }
     for s in STARTS:
         asr, idx = cursors.get((s, "asr")), cursors.get((s, "index"))
         if not asr or not asr[1] or not idx or idx[0].get("window") != asr[0].get("window"):
@@ -51,9 +53,12 @@ def _baseline(services: Services, stream_id: str, tmp: Path, products: list) -> 
     """The in-process pipeline on the very audio the distributed mode recorded (the archive's TS)."""
     manifest = json.loads(services.store.get(f"streams/{stream_id}/manifest.json"))
     ts = tmp / f"{stream_id}.ts"
-    ts.write_bytes(b"".join(services.store.get(e["path"]) for e in manifest["entries"] if e["kind"] == "segment"))
-    local = Services(Settings(data_dir=tmp / f"inproc-{stream_id}", database_url=None, store_url=None,
-                              broker_url=None))
+    ts.write_bytes(
+        b"".join(services.store.get(e["path"]) for e in manifest["entries"] if e["kind"] == "segment")
+    )
+    local = Services(
+        Settings(data_dir=tmp / f"inproc-{stream_id}", database_url=None, store_url=None, broker_url=None)
+    )
     runner = SessionRunner(local, new_stream(stream_id, source=str(ts), merchant="m"), products)
     runner.ingest_file(ts)
     return local.catalog.claims(stream_id=stream_id)
@@ -70,8 +75,13 @@ def test_three_rtmp_streams_two_workers_one_killed(dist_env, workers, nginx_rtmp
 
     for stream_id, start in STARTS.items():
         publish(SAMPLES / "sample_stream.mp4", f"{nginx_rtmp}/{stream_id}", start=start, seconds=RECORD_S + 8)
-        tasks.submit(app, stream_id, f"{nginx_rtmp}/{stream_id}", products_file=SAMPLES / "products.json",
-                     duration_s=RECORD_S)
+        tasks.submit(
+            app,
+            stream_id,
+            f"{nginx_rtmp}/{stream_id}",
+            products_file=SAMPLES / "products.json",
+            duration_s=RECORD_S,
+        )
 
     # SIGKILL a transcription worker while it holds a window (seen in the ledger, not guessed)
     victim = asr[0]
@@ -117,8 +127,14 @@ def test_three_rtmp_streams_two_workers_one_killed(dist_env, workers, nginx_rtmp
         # the same promise twice (same type and words within 1 s, from another utterance) is a duplicate;
         # two different promises of one type in one sentence are not
         for a in got:
-            assert not any(b is not a and b.type == a.type and b.utterance_id != a.utterance_id
-                           and abs(b.t0 - a.t0) < 1.0 and b.quote == a.quote for b in got), f"{s}: {a.quote}"
+            assert not any(
+                b is not a
+                and b.type == a.type
+                and b.utterance_id != a.utterance_id
+                and abs(b.t0 - a.t0) < 1.0
+                and b.quote == a.quote
+                for b in got
+            ), f"{s}: {a.quote}"
         expected = _baseline(services, s, tmp_path, products)
         want = sorted((c.type.value, c.quote) for c in expected)
         have = sorted((c.type.value, c.quote) for c in got)
@@ -137,8 +153,9 @@ def test_three_rtmp_streams_two_workers_one_killed(dist_env, workers, nginx_rtmp
                     continue
                 for exp in sent["claims"]:
                     total += 1
-                    hits += any(g.type.value == exp["type"] and lo - TOLERANCE <= g.t0 <= hi + TOLERANCE
-                                for g in got)
+                    hits += any(
+                        g.type.value == exp["type"] and lo - TOLERANCE <= g.t0 <= hi + TOLERANCE for g in got
+                    )
             best = max(best, (hits, total))
         recall_hits, recall_total = recall_hits + best[0], recall_total + best[1]
     print(f"recall against the truth: {recall_hits}/{recall_total}")
