@@ -4,8 +4,11 @@
   against it, test = held out) and per variant (clean / ASR-noised): per-type P/R/F1, micro F1,
   value accuracy, risk P/R/F1 — with and without the embedding fallback;
 - real streamer speech (../shared/realdata/livechat/dev_data.jsonl, `streamer_response_asr`):
-  claims per 1,000 utterances, and a reproducible sample of 50 claims written for reading;
-- speed in utterances/s on this machine, with and without the fallback;
+  claims per 1,000 utterances, and a reproducible sample of 50 claims (all, when fewer) written
+  for reading (--sample-out, outside the repo: it holds corpus text); the precision by reading is
+  reported from claims_dev/livechat_review.json when its ids (line:type:quote hash) match the sample;
+- speed in utterances/s on this machine, with and without the fallback (embedder with one torch
+  thread, as the pipeline runs it), with the load average before and after: the machine is shared;
 - the bundled sample stream: its ground-truth sentences (clean text) and the real Whisper output
   of some of them (claims_dev/sample_asr.jsonl): claims found of the right type, per sentence.
 
@@ -16,6 +19,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -37,7 +41,7 @@ def load_embedder(kind: str, models_dir: Path) -> TextEmbedder | None:
     from index.assets import ensure_e5_model
     from index.embedder import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(ensure_e5_model(kind, models_dir), num_threads=2).load()
+    return SentenceTransformerEmbedder(ensure_e5_model(kind, models_dir), num_threads=1).load()
 
 
 def evaluate(rows: list[dict[str, Any]], ex: ClaimExtractor) -> dict[str, Any]:
@@ -53,22 +57,46 @@ def evaluate(rows: list[dict[str, Any]], ex: ClaimExtractor) -> dict[str, Any]:
     return out
 
 
-def livechat(path: Path, ex: ClaimExtractor, sample_out: Path | None, n_sample: int = 50) -> dict[str, Any]:
+def claim_key(line: int, type_: str, quote: str) -> str:
+    """A sampled claim's id: line, type and a hash of its quote (the review file stores no corpus text)."""
+    return f"{line}:{type_}:{hashlib.sha1(quote.encode('utf-8')).hexdigest()[:8]}"
+
+
+def reviewed_precision(sample: list[dict[str, Any]], review: Path) -> dict[str, Any]:
+    """Precision by reading, from the verdicts in `review` whose ids match the sampled claims.
+
+    Verdicts are "correct", "wrong" or "unclear"; only "correct" counts as correct. The precision
+    is given only when every sampled claim has a verdict (else the ids to read are listed)."""
+    if not review.is_file():
+        return {"review_file": None}
+    verdicts = {v["id"]: v["verdict"] for v in json.loads(review.read_text(encoding="utf-8"))["verdicts"]}
+    ids = [s["id"] for s in sample]
+    missing = [i for i in ids if i not in verdicts]
+    counts = {k: sum(verdicts.get(i) == k for i in ids) for k in ("correct", "wrong", "unclear")}
+    return {"review_file": review.name, "sampled": len(ids), "reviewed": len(ids) - len(missing), **counts,
+            "unreviewed": missing, "precision": round(counts["correct"] / len(ids), 3) if ids and not missing else None}
+
+
+def livechat(path: Path, ex: ClaimExtractor, sample_out: Path | None, review: Path | None = None,
+             n_sample: int = 50) -> dict[str, Any]:
     texts = [json.loads(line)["streamer_response_asr"] for line in path.open(encoding="utf-8") if line.strip()]
     found = []
     for start in range(0, len(texts), 64):
         for i, (claims, _) in enumerate(ex.extract_texts(texts[start : start + 64]), start=start):
-            found += [{"line": i, "text": texts[i], "type": c.type.value, "quote": c.quote, "value": c.value,
-                       "method": c.method} for c in claims]
+            found += [{"id": claim_key(i, c.type.value, c.quote), "line": i, "text": texts[i], "type": c.type.value,
+                       "quote": c.quote, "value": c.value, "method": c.method} for c in claims]
     sample = random.Random(0).sample(found, min(n_sample, len(found)))
     if sample_out:
         sample_out.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in sample), encoding="utf-8")
     by_type: dict[str, int] = {}
     for f in found:
         by_type[f["type"]] = by_type.get(f["type"], 0) + 1
-    return {"utterances": len(texts), "claims": len(found), "per_1000": round(1000 * len(found) / len(texts), 1),
-            "by_type": by_type, "embedding_claims": sum(f["method"] == "embedding" for f in found),
-            "sample_file": str(sample_out) if sample_out else None}
+    out = {"utterances": len(texts), "claims": len(found), "per_1000": round(1000 * len(found) / len(texts), 2),
+           "by_type": by_type, "embedding_claims": sum(f["method"] == "embedding" for f in found),
+           "sample_file": str(sample_out) if sample_out else None}
+    if review is not None:
+        out["reading"] = reviewed_precision(sample, review)
+    return out
 
 
 def type_matches(gold: list[list[str]], texts: list[str], ex: ClaimExtractor) -> dict[str, Any]:
@@ -92,46 +120,54 @@ def sample_check(ex: ClaimExtractor) -> dict[str, Any]:
     }
 
 
-def speed(texts: list[str], ex: ClaimExtractor, seconds: float = 3.0) -> float:
-    """Utterances/s through `extract_texts` in batches of 64 (as `onrecord extract --jsonl` runs)."""
+def speed(texts: list[str], ex: ClaimExtractor, seconds: float = 5.0) -> dict[str, Any]:
+    """Utterances/s through `extract_texts` in batches of 64 (as `onrecord extract --jsonl` runs),
+    wall clock, with the machine's load average before and after (the machine is shared)."""
+    load0 = os.getloadavg()
     n, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         for i in range(0, len(texts), 64):
             ex.extract_texts(texts[i : i + 64])
         n += len(texts)
-    return round(n / (time.perf_counter() - start), 1)
+    ups = n / (time.perf_counter() - start)
+    return {"ups": round(ups, 1), "cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load0],
+            "loadavg_after": [round(x, 2) for x in os.getloadavg()]}
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT / "claims_dev" / "devset.jsonl")
     ap.add_argument("--livechat", type=Path, default=ROOT.parent / "shared" / "realdata" / "livechat" / "dev_data.jsonl")
     ap.add_argument("--sample-out", type=Path, default=None, help="write the 50 sampled livechat claims here")
+    ap.add_argument("--review", type=Path, default=ROOT / "claims_dev" / "livechat_review.json",
+                    help="verdicts from reading the sampled livechat claims (ids only, no corpus text)")
     ap.add_argument("--embedder", default="bundled", help="'bundled' (multilingual-e5-small), a model path, or 'none'")
     ap.add_argument("--models-dir", type=Path,
                     default=Path(os.environ.get("ONRECORD_DATA_DIR", "onrecord-data")) / "models")
     ap.add_argument("--sample", action="store_true", help="only score the bundled sample stream's sentences")
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
     if args.sample:
         print(json.dumps(sample_check(ClaimExtractor()), ensure_ascii=False))
         return
-
     rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
-    rules = ClaimExtractor()
-    result: dict[str, Any] = {"rows": len(rows), "rules": evaluate(rows, rules), "sample": sample_check(rules)}
     texts = [r["text"] for r in rows]
-    result["speed_ups_rules"] = speed(texts, rules)
+    rules = ClaimExtractor()
+    result: dict[str, Any] = {"rows": len(rows), "rules": evaluate(rows, rules), "sample": sample_check(rules),
+                              "speed_rules": speed(texts, rules)}
     embedder = load_embedder(args.embedder, args.models_dir)
-    if embedder is not None:
-        with_fb = ClaimExtractor(embedder=embedder)
+    with_fb = ClaimExtractor(embedder=embedder) if embedder is not None else None
+    if with_fb is not None:
         result["with_fallback"] = evaluate(rows, with_fb)
-        result["speed_ups_fallback"] = speed(texts, with_fb)
+        result["speed_fallback"] = speed(texts, with_fb)
     if args.livechat.is_file():
-        result["livechat_rules"] = livechat(args.livechat, rules, None)
-        if embedder is not None:
-            result["livechat_fallback"] = livechat(args.livechat, ClaimExtractor(embedder=embedder), args.sample_out)
-        elif args.sample_out:
-            result["livechat_rules"] = livechat(args.livechat, rules, args.sample_out)
+        # the sample (and its reading) is of what runs by default: with the fallback when there is one
+        result["livechat_rules"] = livechat(args.livechat, rules, None if with_fb else args.sample_out, args.review)
+        if with_fb is not None:
+            result["livechat_fallback"] = livechat(args.livechat, with_fb, args.sample_out, args.review)
     print(json.dumps(result, ensure_ascii=False))
 
 

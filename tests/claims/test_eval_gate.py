@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -62,3 +63,30 @@ def test_devset_file_is_what_the_generator_builds() -> None:
     spec.loader.exec_module(mod)
     built = [json.dumps(r, ensure_ascii=False) for r in mod.build()]
     assert built == DEVSET.read_text(encoding="utf-8").splitlines()
+
+
+def _eval_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("eval_claims", ROOT / "scripts" / "eval_claims.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_livechat_review_file_holds_ids_and_verdicts_only() -> None:
+    review = json.loads((ROOT / "claims_dev" / "livechat_review.json").read_text(encoding="utf-8"))
+    for v in review["verdicts"]:
+        assert set(v) == {"id", "verdict", "reason"}
+        line, type_, digest = v["id"].split(":")
+        assert line.isdigit() and type_ and len(digest) == 8
+        assert v["verdict"] in ("correct", "wrong", "unclear")
+
+
+def test_reading_precision_needs_every_sampled_id(tmp_path: Path) -> None:
+    ev = _eval_script()
+    a, b = ev.claim_key(1, "gift", "送一片"), ev.claim_key(2, "price", "只要9块9")
+    review = tmp_path / "review.json"
+    review.write_text(json.dumps({"verdicts": [{"id": a, "verdict": "correct", "reason": "r"}]}), encoding="utf-8")
+    assert ev.reviewed_precision([{"id": a}], review)["precision"] == 1.0
+    partial = ev.reviewed_precision([{"id": a}, {"id": b}], review)
+    assert partial["precision"] is None and partial["unreviewed"] == [b]
