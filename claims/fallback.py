@@ -17,7 +17,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from claims.context import order_condition
 from claims.references import CUES, NON_PROMISE, REFERENCES
+from claims.rules.offers import counted_item
 from models import ClaimType
 
 _NEG = re.compile(r"不|没|别|无法|拒绝|吗|？|\?|能不能|可不可以|有没有|是不是|会不会|可能|也许|大概|好像"
@@ -48,6 +50,8 @@ def eligible(clause: str) -> list[ClaimType]:
 
 
 def _value(type_: ClaimType, clause: str) -> dict[str, Any]:
+    if type_ is ClaimType.GIFT:
+        return {**counted_item(clause), "condition": order_condition(clause)}
     if type_ is ClaimType.SHIPPING:
         if re.search(r"明天|次日|第二天|隔天", clause):
             return {"within_hours": 24}

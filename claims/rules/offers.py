@@ -57,6 +57,16 @@ def _gift_item(h: Hit) -> tuple[str, int | float | None] | None:
     return (item, qty) if item else None
 
 
+def counted_item(text: str) -> Value:
+    """{item, quantity} of the last counted goods in `text` (放一包湿巾 → 湿巾, 1); {} when none.
+    The embedding fallback uses it for gifts no rule matched."""
+    for m in reversed(list(re.finditer(rf"(?=({NUM})\s*{_CL}([\u4e00-\u9fff]{{1,6}}))", text))):
+        item, qty = _item(m.group(2)), to_number(m.group(1))
+        if item and isinstance(qty, int):
+            return {"item": item, "quantity": qty}
+    return {}
+
+
 @rule(G, rf"(?:赠送|加送|再送|还送|额外送|多送|免费送|白送|附赠|送|赠(?!品))(?!到|达|货|给他|给她|礼物|走|你们走|出去|人|的|我|他|她|了|来|过)(?:{_TO})?\s*({NUM})?\s*({_CL})?\s*([\u4e00-\u9fffa-z0-9]{{0,10}})")
 def gift_item(h: Hit) -> Value | None:
     found = _gift_item(h)

@@ -37,6 +37,11 @@ def test_conservative_on_chat(extractor: ClaimExtractor, text: str) -> None:
     assert extractor.extract_text(text)[0] == []
 
 
+def test_fallback_gift_reads_the_counted_item(extractor: ClaimExtractor) -> None:
+    claims, _ = extractor.extract_text("每一单我都额外多给你们放一包湿巾")
+    assert claims[0].value == {"item": "湿巾", "quantity": 1, "condition": None}
+
+
 def test_rules_take_precedence(extractor: ClaimExtractor) -> None:
     claims, _ = extractor.extract_text("明天一早就给你们发出去")
     assert [(c.method, c.value) for c in claims] == [("rule", {"within_hours": 24})]
