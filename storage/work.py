@@ -20,20 +20,11 @@ import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    DateTime,
-    Float,
     Integer,
-    String,
-    Table,
-    Text,
     and_,
     delete,
     func,
@@ -47,75 +38,24 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_e
 
 from models import CatalogError, Utterance
 from storage.catalog import metadata
-
-work_streams = Table(
-    "work_streams",
-    metadata,
-    Column("stream_id", String(128), primary_key=True),
-    Column("products", JSON, nullable=False),
-    Column("capture_done", Boolean, nullable=False, default=False),
-    Column("error", Text),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+from storage.work_tables import (
+    AudioPiece,
+    StreamProgress,
+    work_audio,
+    work_cursors,
+    work_streams,
+    work_windows,
 )
 
-work_audio = Table(
+__all__ = [
+    "AudioPiece",
+    "StreamProgress",
+    "WorkLedger",
     "work_audio",
-    metadata,
-    Column("stream_id", String(128), primary_key=True),
-    Column("n", Integer, primary_key=True),
-    Column("t0", Float, nullable=False),
-    Column("samples", Integer, nullable=False),
-    Column("key", Text, nullable=False),
-)
-
-work_cursors = Table(
     "work_cursors",
-    metadata,
-    Column("stream_id", String(128), primary_key=True),
-    Column("stage", String(16), primary_key=True),
-    Column("state", JSON, nullable=False),
-    Column("t", Float, nullable=False, default=0.0),  # stream time the stage has reached
-    Column("done", Boolean, nullable=False, default=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-
-work_windows = Table(
+    "work_streams",
     "work_windows",
-    metadata,
-    Column("stream_id", String(128), primary_key=True),
-    Column("n", Integer, primary_key=True),
-    Column("t0", Float, nullable=False),
-    Column("t1", Float, nullable=False),
-    Column("status", String(16), nullable=False),  # running | done
-    Column("worker", String(200), nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("utterances", JSON, nullable=False),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
-)
-
-
-@dataclass(frozen=True)
-class AudioPiece:
-    stream_id: str
-    n: int
-    t0: float
-    samples: int
-    key: str
-
-
-@dataclass(frozen=True)
-class StreamProgress:
-    """One stream's distributed progress, for `onrecord status`."""
-
-    stream_id: str
-    capture_done: bool
-    audio_end: float
-    asr_t: float
-    indexed_t: float
-    windows: int
-    retried_windows: int
-    error: str | None
+]
 
 
 CONNECT_RETRY_S = 60.0  # how long a worker waits for the database before its task fails (and is retried)
