@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import av
-import av.error
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -113,32 +111,6 @@ class Moment:
     claim: Claim | None = None
 
 
-def keyframe_at_or_before(store: ObjectStore, manifest: Manifest, t: float) -> float:
-    """Where a stream-copy clip starting at `t` really starts: the last video keyframe at or before `t`
-    (segments start on a keyframe, so this only reads the one segment that holds `t`)."""
-    seg = next((s for s in manifest.segments if s.t0 <= t < s.t1), None)
-    if seg is None:
-        return t
-    best = seg.t0
-    try:
-        with av.open(io.BytesIO(store.get(seg.path)), mode="r", format="mpegts") as container:
-            if not container.streams.video:
-                return t  # audio only: every packet is a cut point
-            ref: float | None = None
-            for packet in container.demux(container.streams.video[0]):
-                if packet.pts is None or not packet.is_keyframe:
-                    continue
-                pts = float(packet.pts * packet.time_base)
-                ref = pts if ref is None else ref
-                kf = seg.t0 + pts - ref
-                if kf > t + 1e-3:
-                    break
-                best = kf
-    except av.error.FFmpegError:
-        return seg.t0
-    return best
-
-
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -227,9 +199,17 @@ class EvidenceBuilder:
         if not segs:
             raise InputError(f"{stream.id} {m.t0:.2f}–{m.t1:.2f}s falls in a gap: nothing was recorded")
         with tempfile.TemporaryDirectory(prefix="onrecord-ev-") as tmp:
-            out = cut_clip(self.store, stream.id, clip_t0, clip_t1, Path(tmp) / "clip.mp4", reencode=exact)
+            cut = cut_clip(
+                self.store,
+                stream.id,
+                clip_t0,
+                clip_t1,
+                Path(tmp) / "clip.mp4",
+                reencode=exact,
+                manifest=manifest,
+            )
             clip_name = f"clips/{n:02d}-{stream.id}-{m.t0:.2f}-{m.t1:.2f}.mp4"
-            files[clip_name] = out.read_bytes()
+            files[clip_name] = cut.path.read_bytes()
         for seg in segs:
             files[f"segments/{stream.id}/{seg.seq:06d}.ts"] = self.store.get(seg.path)
         first = next((s for s in segs if s.t0 <= m.t0 < s.t1), segs[0])

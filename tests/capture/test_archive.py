@@ -108,7 +108,7 @@ def test_no_audio_and_not_media_are_clear_errors(tmp_path, silent_video) -> None
 @pytest.mark.parametrize("reencode", [False, True])
 def test_clip_covers_the_span(local_store, tone_video, tmp_path, reencode) -> None:
     _record(local_store, tone_video)
-    out = cut_clip(local_store, "s1", 5.0, 8.0, tmp_path / "clip.mp4", reencode=reencode)
+    out = cut_clip(local_store, "s1", 5.0, 8.0, tmp_path / "clip.mp4", reencode=reencode).path
     probe = subprocess.run(
         ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(out)],
         capture_output=True,
@@ -117,6 +117,40 @@ def test_clip_covers_the_span(local_store, tone_video, tmp_path, reencode) -> No
     )
     dur = float(probe.stdout)
     assert 2.8 <= dur <= (3.2 if reencode else 5.2)  # stream copy may start at the keyframe before
+
+
+def _probe(path) -> dict:
+    import json
+
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "stream=codec_type,duration,nb_frames", "-of", "json", str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return {s["codec_type"]: s for s in json.loads(out.stdout)["streams"]}
+
+
+def test_stream_copy_clip_starts_on_a_keyframe_and_decodes_cleanly(local_store, tone_video, tmp_path) -> None:
+    archive, _ = _record(local_store, tone_video)
+    cut = cut_clip(local_store, "s1", 5.3, 9.1, tmp_path / "clip.mp4", manifest=archive.manifest)
+    assert cut.start == pytest.approx(4.0, abs=0.01)  # keyframes every 2 s (gop 30 at 15 fps)
+    assert cut.end == pytest.approx(9.1)
+    streams = _probe(cut.path)
+    assert set(streams) == {"video", "audio"}
+    for s in streams.values():  # the clip runs from the keyframe to the end asked for
+        assert float(s["duration"]) == pytest.approx(cut.end - cut.start, abs=0.15)
+    decode = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(cut.path), "-f", "null", "-"], capture_output=True
+    )
+    assert decode.returncode == 0 and not decode.stderr, decode.stderr[-500:]
+    with av.open(str(cut.path)) as clip:  # the first frame is the keyframe's picture
+        first = next(clip.decode(video=0))
+        assert first.key_frame and first.time == pytest.approx(0.0, abs=0.01)
+
+
+def test_clip_across_segments_keeps_every_frame(local_store, tone_video, tmp_path) -> None:
+    archive, _ = _record(local_store, tone_video)
+    cut = cut_clip(local_store, "s1", 0.0, 12.0, tmp_path / "all.mp4")
+    assert int(_probe(cut.path)["video"]["nb_frames"]) == int(_probe(tone_video)["video"]["nb_frames"])
 
 
 def test_clip_rejects_bad_spans(local_store, tone_video, tmp_path) -> None:

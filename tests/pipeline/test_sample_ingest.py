@@ -28,8 +28,13 @@ def truth() -> dict:
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory: pytest.TempPathFactory) -> Services:
     services = Services(Settings(data_dir=tmp_path_factory.mktemp("onrecord")))
-    commands.ingest(services, SAMPLES / "sample_stream.mp4", "sample", products_file=SAMPLES / "products.json",
-                    merchant="demo-shop")
+    commands.ingest(
+        services,
+        SAMPLES / "sample_stream.mp4",
+        "sample",
+        products_file=SAMPLES / "products.json",
+        merchant="demo-shop",
+    )
     return services
 
 
@@ -59,8 +64,11 @@ def test_shipping_question_ranks_the_shipping_promise_first(ingested: Services, 
     assert hits, "no hits"
     top = hits[0]
     # the host promised two delivery times (48 h; same day before 16:00): either answers the question
-    spans = [(s["start"], s["end"]) for s, c in _truth_claims(truth)
-             if c["type"] == "shipping" and ({"within_hours", "same_day"} & set(c.get("value", {})))]
+    spans = [
+        (s["start"], s["end"])
+        for s, c in _truth_claims(truth)
+        if c["type"] == "shipping" and ({"within_hours", "same_day"} & set(c.get("value", {})))
+    ]
     assert top["claim"] is not None and top["claim"]["type"] == "shipping", top
     assert any(top["t0"] >= a - TOLERANCE and top["t1"] <= b + TOLERANCE for a, b in spans), top
     assert top["clip"].startswith("/v1/streams/sample/clip?")
@@ -70,7 +78,9 @@ def test_clip_around_a_claim_contains_its_words(ingested: Services, tmp_path: Pa
     from capture.clip import cut_clip
 
     claim = next(c for c in ingested.catalog.claims(stream_id="sample", type_="shipping"))
-    out = cut_clip(ingested.store, "sample", max(0.0, claim.t0 - 1.0), claim.t1 + 1.0, tmp_path / "c.mp4")
+    out = cut_clip(
+        ingested.store, "sample", max(0.0, claim.t0 - 1.0), claim.t1 + 1.0, tmp_path / "c.mp4"
+    ).path
     text = "".join(u.text for u in ingested.transcriber().transcribe_file(out, stream_id="clip"))
     assert fuzz.partial_ratio(claim.quote, text) >= 80, (claim.quote, text)
 
