@@ -6,8 +6,8 @@ its own merchant's data; the routes answer 404 (not 403) for anything of another
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -35,10 +35,10 @@ def principal(
     return found
 
 
-def require(role: Role) -> Callable[[ApiKey], ApiKey]:
+def require(role: Role) -> Callable[[ApiKey], Coroutine[Any, Any, ApiKey]]:
     """A dependency admitting keys of `role` or above; 403 for the others."""
 
-    def check(key: Annotated[ApiKey, Depends(principal)]) -> ApiKey:
+    async def check(key: Annotated[ApiKey, Depends(principal)]) -> ApiKey:  # no I/O: no thread hop
         if _RANK[key.role] < _RANK[role]:
             raise HTTPException(403, f"this needs a {role.value} key; yours is {key.role.value}")
         return key

@@ -10,13 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from fastapi import HTTPException, Request
 
-from capture.archive import load_manifest
 from models import Manifest, Stream
 from pipeline.evidence import Ed25519Signer, EvidenceBuilder
 from pipeline.review import ReviewDesk
 from pipeline.services import Services
 from pipeline.tickets import TicketDesk, WebhookSender
-from storage.accounts import AccountsCatalog
 
 if TYPE_CHECKING:
     from index.hybrid import HybridIndex
@@ -53,7 +51,6 @@ class CachingEmbedder:
 @dataclass
 class ApiContext:
     services: Services
-    accounts: AccountsCatalog
     evidence: EvidenceBuilder
     tickets: TicketDesk
     review: ReviewDesk
@@ -66,16 +63,19 @@ class ApiContext:
     @classmethod
     def from_services(cls, services: Services, webhook_url: str = "") -> ApiContext:
         keys_dir = services.settings.data_dir / "keys"
-        accounts = AccountsCatalog(services.catalog)
+        accounts = services.accounts
         evidence = EvidenceBuilder(services.store, services.catalog, Ed25519Signer(keys_dir))
         return cls(
             services=services,
-            accounts=accounts,
             evidence=evidence,
             tickets=TicketDesk(services.catalog, accounts, evidence, services.clip_url),
             review=ReviewDesk(services.catalog, accounts, services.clip_url),
             webhook=WebhookSender(webhook_url, keys_dir / "webhook.secret") if webhook_url else None,
         )
+
+    @property
+    def accounts(self):  # type: ignore[no-untyped-def]  # AccountsCatalog, composed by pipeline.services
+        return self.services.accounts
 
     def stream_of(self, stream_id: str, merchant: str) -> Stream:
         """The merchant's stream, or 404: another merchant's stream looks exactly like a missing one."""
@@ -86,7 +86,7 @@ class ApiContext:
 
     def manifest_of(self, stream_id: str, merchant: str) -> Manifest:
         self.stream_of(stream_id, merchant)
-        manifest = load_manifest(self.services.store, stream_id)
+        manifest = self.services.archive.manifest(stream_id)
         if manifest is None:
             raise HTTPException(404, f"stream {stream_id!r} has nothing recorded yet")
         return manifest
@@ -110,6 +110,6 @@ class ApiContext:
             return self._index
 
 
-def context(request: Request) -> ApiContext:
+async def context(request: Request) -> ApiContext:  # no I/O: spares a worker-thread hop per request
     ctx: ApiContext = request.app.state.ctx
     return ctx

@@ -16,7 +16,6 @@ import sys
 from models import Role
 from pipeline.services import Services
 from pipeline.settings import Settings
-from storage.accounts import AccountsCatalog
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     revoke.add_argument("key_id")
     revoke.add_argument("--merchant", required=True)
     args = parser.parse_args(argv)
-    accounts = AccountsCatalog(Services(Settings()).catalog)
+    accounts = Services(Settings()).accounts
     if args.cmd == "create":
         made = accounts.create_key(Role(args.role), args.merchant, args.name)
         accounts.audit("cli", args.merchant, "key.created", made.info.id, {"role": args.role})

@@ -12,7 +12,6 @@ from api.auth import Agent, Ctx
 from models import EvidenceInfo, EvidenceRequest, StorageError
 from pipeline.evidence import Moment
 from pipeline.tickets import summary
-from storage.accounts import claims_by_id
 
 router = APIRouter(prefix="/v1", tags=["evidence"])
 BundleId = Annotated[str, PathParam(pattern=r"^ev-[0-9T]{15}-[0-9a-f]{8}$", description="bundle id")]
@@ -27,7 +26,7 @@ def create_bundle(body: EvidenceRequest, ctx: Ctx, key: Agent) -> EvidenceInfo:
     it cites goes under legal hold."""
     if not body.claims and not body.spans:
         raise HTTPException(400, "give at least one claim id or span")
-    found = {c.id: c for c in claims_by_id(ctx.services.catalog, body.claims)}
+    found = {c.id: c for c in ctx.accounts.claims(body.claims)}
     moments = []
     for cid in body.claims:
         claim = found.get(cid)

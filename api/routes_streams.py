@@ -13,11 +13,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.auth import Agent, Ctx
-from capture.clip import cut_clip
-from capture.legal_hold import legal_hold
-from capture.verify import VerifyReport, verify_stream
-from models import Claim, ClaimType, GapInfo, Manifest, Stream, StreamInfo, StreamStatus
-from pipeline.evidence import keyframe_at_or_before
+from models import Claim, ClaimType, GapInfo, Manifest, Stream, StreamInfo, StreamStatus, VerifyReport
 
 router = APIRouter(prefix="/v1", tags=["streams"])
 
@@ -48,7 +44,7 @@ def stream_info(ctx: Ctx, stream: Stream, manifest: Manifest | None) -> StreamIn
             for g in (manifest.gaps if manifest else [])
         ],
         head=manifest.head if manifest else "",
-        legal_hold=legal_hold(ctx.services.store, stream.id) is not None,
+        legal_hold=ctx.services.archive.legal_hold(stream.id) is not None,
         claims=len(claims),
         risky_claims=sum(1 for c in claims if c.risks),
     )
@@ -56,26 +52,22 @@ def stream_info(ctx: Ctx, stream: Stream, manifest: Manifest | None) -> StreamIn
 
 @router.get("/streams", response_model=list[StreamInfo], summary="The merchant's streams")
 def list_streams(ctx: Ctx, key: Agent) -> list[StreamInfo]:
-    from capture.archive import load_manifest
-
     return [
-        stream_info(ctx, s, load_manifest(ctx.services.store, s.id))
+        stream_info(ctx, s, ctx.services.archive.manifest(s.id))
         for s in ctx.services.catalog.list_streams(key.merchant)
     ]
 
 
 @router.get("/streams/{stream_id}", response_model=StreamInfo, summary="One stream: status, coverage, gaps")
 def get_stream(stream_id: StreamId, ctx: Ctx, key: Agent) -> StreamInfo:
-    from capture.archive import load_manifest
-
     stream = ctx.stream_of(stream_id, key.merchant)
-    return stream_info(ctx, stream, load_manifest(ctx.services.store, stream_id))
+    return stream_info(ctx, stream, ctx.services.archive.manifest(stream_id))
 
 
 @router.get("/streams/{stream_id}/verify", response_model=VerifyReport, summary="Check the stream's chain")
 def verify(stream_id: StreamId, ctx: Ctx, key: Agent) -> VerifyReport:
     ctx.manifest_of(stream_id, key.merchant)
-    return verify_stream(ctx.services.store, stream_id)
+    return ctx.services.archive.verify(stream_id)
 
 
 ClaimTypeQ = Annotated[ClaimType | None, Query(description="claim type")]
@@ -152,17 +144,16 @@ def clip(
         raise HTTPException(400, f"clip of {end - start:.0f}s is too long; at most {limit:.0f}s")
     tmp = Path(tempfile.mkdtemp(prefix="onrecord-clip-"))
     try:
-        out = cut_clip(ctx.services.store, stream_id, start, end, tmp / "clip.mp4", reencode=exact)
+        cut = ctx.services.archive.clip(stream_id, start, end, tmp / "clip.mp4", exact=exact)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     name = f"{stream_id}-{start:.2f}-{end:.2f}.mp4"
-    real_start = start if exact else keyframe_at_or_before(ctx.services.store, manifest, start)
     return FileResponse(
-        out,
+        cut.path,
         media_type="video/mp4",
         filename=name,
-        headers={"X-Clip-Start": f"{real_start:.3f}", "Access-Control-Expose-Headers": "X-Clip-Start"},
+        headers={"X-Clip-Start": f"{cut.start:.3f}", "Access-Control-Expose-Headers": "X-Clip-Start"},
         content_disposition_type="inline",
         background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True),
     )

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from capture import hash_chain
 from capture.archive import load_manifest
-from models import Gap, InputError, StorageError
+from models import Gap, InputError, StorageError, VerifyReport
 from storage.objects import ObjectStore
 
 _TIME_TOLERANCE = 0.05  # seconds between one entry's t1 and the next's t0
-
-
-class VerifyReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    stream: str
-    ok: bool
-    segments: int
-    gaps: list[dict[str, float | str]] = Field(default_factory=list)
-    recorded_s: float
-    span_s: float
-    coverage: float
-    head: str
-    failures: list[str] = Field(default_factory=list)
 
 
 def verify_stream(store: ObjectStore, stream_id: str) -> VerifyReport:

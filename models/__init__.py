@@ -37,7 +37,7 @@ from models.evidence import (
     Ticket,
     TicketResult,
 )
-from models.media import AudioChunk, Gap, Manifest, Segment, Stream, StreamStatus
+from models.media import AudioChunk, Gap, Manifest, Segment, Stream, StreamStatus, VerifyReport
 from models.search import SearchFilters, SearchHit
 from models.transcript import Correction, Utterance, Word
 
@@ -85,6 +85,7 @@ __all__ = [
     "StreamChain",
     "StreamInfo",
     "StreamStatus",
+    "VerifyReport",
     "Ticket",
     "TicketResult",
     "TranscriptionError",

@@ -79,6 +79,21 @@ class Manifest(_Frozen):
         return self.entries[-1].t1 if self.entries else 0.0
 
 
+class VerifyReport(_Frozen):
+    """The result of checking a stream's archive: the chain link by link, every segment's bytes, gaps
+    and coverage (recorded seconds / wall-clock span). `failures` name the entry that failed."""
+
+    stream: str
+    ok: bool
+    segments: int
+    gaps: list[dict[str, float | str]] = Field(default_factory=list)
+    recorded_s: float
+    span_s: float
+    coverage: float
+    head: str
+    failures: list[str] = Field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class AudioChunk:
     """16 kHz mono float32 audio starting at t0 seconds on the stream clock (in-process only)."""

@@ -13,8 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from capture.verify import VerifyReport
-from models import Claim, InputError, SearchFilters, SearchHit, Utterance
+from models import Claim, InputError, SearchFilters, SearchHit, Utterance, VerifyReport
 from pipeline.services import Services, load_products
 from pipeline.session import SessionResult, SessionRunner, new_stream
 

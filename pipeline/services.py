@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from models import InputError, Product
 from pipeline.settings import Settings
+from storage.accounts import AccountsCatalog
 from storage.catalog import Catalog
 from storage.objects import ObjectStore, make_store
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
     from index.embedder import SentenceTransformerEmbedder
     from index.hybrid import HybridIndex
+    from pipeline.archive_view import ArchiveView
     from transcribe.transcriber import FasterWhisperTranscriber
 
 
@@ -54,6 +56,18 @@ class Services:
     def catalog(self) -> Catalog:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         return Catalog(self.settings.resolved_database_url).load()
+
+    @cached_property
+    def accounts(self) -> AccountsCatalog:
+        """API keys, bundles, tickets, reviews and the audit log, in the catalog's database."""
+        return AccountsCatalog(self.catalog)
+
+    @cached_property
+    def archive(self) -> ArchiveView:
+        """Cached read access to the store's streams (manifests, clips, chain checks, holds)."""
+        from pipeline.archive_view import ArchiveView
+
+        return ArchiveView(self.store)
 
     def whisper_model_path(self) -> str:
         from transcribe.assets import ensure_whisper_model

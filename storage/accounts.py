@@ -119,6 +119,10 @@ class AccountsCatalog:
         except SQLAlchemyError as exc:
             raise CatalogError(f"catalog operation failed: {exc}") from exc
 
+    def claims(self, ids: list[str]) -> list[Claim]:
+        """The claims with these ids (any stream; callers check the merchant), in the order asked."""
+        return claims_by_id(self.catalog, ids)
+
     # keys --------------------------------------------------------------------------------
     def create_key(self, role: Role, merchant: str, name: str = "") -> ApiKeyCreated:
         """Make a key; the returned `key` is the only copy of its secret."""
