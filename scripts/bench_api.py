@@ -1,6 +1,10 @@
 """Benchmark the API: 30 s clips from a 4-hour archive, and search throughput from a separate load process.
 
-    .venv/bin/python scripts/bench_api.py [--clips 40] [--search-seconds 15] [--concurrency 8]
+    .venv/bin/python scripts/bench_api.py [--clips 40] [--search-seconds 15] [--concurrency 8] [--load wrk|httpx]
+
+The load comes from a separate process on loopback: `wrk` (Debian package `wrk`, a C load generator
+that takes little CPU from the 2 cores the server runs on) when it is installed, else an httpx
+asyncio client in this process (which itself takes about as much CPU as the server: pessimistic).
 
 `search_*` repeats 8 common agent questions (served from the API's query-vector cache after the
 first time); `search_unique_*` sends only distinct questions, so every one is embedded.
@@ -20,12 +24,14 @@ import csv
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -151,11 +157,53 @@ async def load(
     return round(len(latencies) / elapsed), latencies, errors
 
 
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["X-API-Key"] = "%s"})
+end
+done = function(summary, latency, requests)
+  io.write(string.format('WRK {"requests": %%d, "seconds": %%.3f, "p50_ms": %%.2f, "p95_ms": %%.2f, ' ..
+    '"errors": %%d}\\n', summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def wrk_load(url: str, key: str, seconds: float, concurrency: int, queries: list[str]) -> dict[str, float]:
+    """Run wrk (one thread, `concurrency` connections) over the queries; its own percentiles."""
+    paths = ", ".join(f'"/v1/search?k=10&q={urllib.parse.quote(q)}"' for q in queries)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(WRK_SCRIPT % (paths, key))
+    try:
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{concurrency}", f"-d{int(seconds)}s", "-s", fh.name, url],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(fh.name)
+    found = json.loads(next(line[4:] for line in out.splitlines() if line.startswith("WRK ")))
+    found["rps"] = round(found["requests"] / found["seconds"])
+    return found
+
+
+def run_load(url: str, key: str, args: argparse.Namespace, queries: list[str]) -> dict[str, float]:
+    if args.load == "wrk":
+        return wrk_load(url, key, args.search_seconds, args.concurrency, queries)
+    rps, lat, errors = asyncio.run(load(url, key, args.search_seconds, args.concurrency, queries))
+    return {"rps": rps, "p50_ms": round(pct(lat, 50) * 1000, 1), "p95_ms": round(pct(lat, 95) * 1000, 1),
+            "requests": len(lat), "errors": errors}  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clips", type=int, default=40)
     ap.add_argument("--search-seconds", type=float, default=15.0)
     ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--load", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="onrecord-bench-") as tmp:
         work = Path(tmp)
@@ -217,24 +265,24 @@ def run_benchmarks(url: str, key: str, duration: float, args: argparse.Namespace
         r = client.get("/v1/streams/long/clip", params={"start": 7200, "end": 7230, "exact": "true"})
         exact_s = time.perf_counter() - t
         assert r.status_code == 200
-    rps, lat, errors = asyncio.run(load(url, key, args.search_seconds, args.concurrency, QUERIES))
-    u_rps, u_lat, u_errors = asyncio.run(
-        load(url, key, args.search_seconds, args.concurrency, unique_queries())
-    )
+    same = run_load(url, key, args, QUERIES)
+    unique = run_load(url, key, args, unique_queries())
     return {
         "clip30_copy_p50_s": pct(clip_s, 50),
         "clip30_copy_p95_s": pct(clip_s, 95),
         "clip30_exact_s": round(exact_s, 3),
         "clips": len(clip_s),
-        "search_rps": rps,
-        "search_p50_ms": round(pct(lat, 50) * 1000, 1),
-        "search_p95_ms": round(pct(lat, 95) * 1000, 1),
-        "search_requests": len(lat),
-        "search_errors": errors,
-        "search_unique_rps": u_rps,
-        "search_unique_p50_ms": round(pct(u_lat, 50) * 1000, 1),
-        "search_unique_p95_ms": round(pct(u_lat, 95) * 1000, 1),
-        "search_unique_errors": u_errors,
+        "search_rps": same["rps"],
+        "search_p50_ms": same["p50_ms"],
+        "search_p95_ms": same["p95_ms"],
+        "search_requests": same["requests"],
+        "search_errors": same["errors"],
+        "search_unique_rps": unique["rps"],
+        "search_unique_p50_ms": unique["p50_ms"],
+        "search_unique_p95_ms": unique["p95_ms"],
+        "search_unique_errors": unique["errors"],
+        "search_load": args.load,
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         "search_concurrency": args.concurrency,
     }
 
