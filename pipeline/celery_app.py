@@ -33,6 +33,8 @@ class CelerySettings(BaseSettings):
     # longer than the longest acknowledged-late task (one 28-s window on a slow CPU, one index
     # batch); also how long a killed worker's task waits before it is delivered again
     visibility_timeout_s: int = 600
+    # how often the index worker looks for streams whose messages the broker lost (pipeline/sweeper.py)
+    sweep_s: float = 60.0
 
 
 def make_celery(settings: Settings, tuning: CelerySettings | None = None) -> Celery:
@@ -45,7 +47,7 @@ def make_celery(settings: Settings, tuning: CelerySettings | None = None) -> Cel
     app.conf.update(_config(tuning))
     from pipeline.tasks import register  # the tasks close over this app and these settings
 
-    register(app, settings)
+    register(app, settings, tuning.sweep_s)
     return app
 
 

@@ -28,6 +28,7 @@ from pipeline.distributed import capture_file, capture_live, index_ready, transc
 from pipeline.services import Services, load_products
 from pipeline.session import new_stream
 from pipeline.settings import Settings
+from pipeline.sweeper import Sweeper
 from storage.work import WorkLedger
 
 if TYPE_CHECKING:
@@ -104,17 +105,23 @@ def context(settings: Settings) -> WorkerContext:
 
 
 def warm_on_start(queues: list[str]) -> None:
-    """Ask each prefork child to load the models of `queues` when it starts (set by the CLI; a
-    solo or threads pool is warmed by the CLI itself before it consumes)."""
+    """Say which queues this worker serves (set by the CLI): each prefork child loads their models
+    when it starts (a solo or threads pool is warmed by the CLI itself), and the index worker sweeps."""
     _warm_queues[:] = queues
 
 
-def register(app: Celery, settings: Settings) -> None:
-    """Define the tasks on `app`; their per-process state is built from `settings` on first use."""
+def register(app: Celery, settings: Settings, sweep_s: float = 60.0) -> None:
+    """Define the tasks on `app`; their per-process state is built from `settings` on first use. The
+    worker that serves `index` also runs the sweeper (every `sweep_s`; see pipeline/sweeper.py)."""
 
     @signals.worker_process_init.connect(weak=False)
     def _warm_child(**_: Any) -> None:
         context(settings).warm(_warm_queues)
+
+    @signals.worker_ready.connect(weak=False)
+    def _start_sweeper(**_: Any) -> None:
+        if "index" in _warm_queues:
+            Sweeper(app, settings, sweep_s).start()
 
     def kick_asr(stream_id: str) -> None:
         app.send_task("onrecord.asr", args=[stream_id])

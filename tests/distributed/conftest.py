@@ -176,20 +176,25 @@ def deploy(
     tmp_path: Path,
     workers: Callable[..., object],
     monkeypatch: pytest.MonkeyPatch,
+    *,
+    asr: bool = True,
+    extra: dict[str, str] | None = None,
 ) -> tuple[Services, WorkLedger]:
-    """Point this process and two workers (capture+index, asr; info logs) at these services and a
-    local-folder store; returns this process's services and ledger."""
+    """Point this process and two workers (capture+index, and asr unless `asr` is False; info logs)
+    at these services and a local-folder store; returns this process's services and ledger."""
     env = {
         "ONRECORD_BROKER_URL": redis_server.url,
         "ONRECORD_DATABASE_URL": database_url,
         "ONRECORD_STORE_URL": f"file://{tmp_path / 'store'}",
+        **(extra or {}),
     }
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     services = Services(Settings())
     ledger = WorkLedger(services.catalog.engine).load()
     workers("capture,index", "--loglevel", "info", name="capture-index", env=env)
-    workers("asr", "--loglevel", "info", name="asr", env=env)
+    if asr:
+        workers("asr", "--loglevel", "info", name="asr", env=env)
     return services, ledger
 
 
