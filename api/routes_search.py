@@ -43,10 +43,9 @@ def search(
         risky=risky,
     )
     try:
-        index = ctx.index()
+        hits = ctx.search.search(q, filters, k=k, mode=mode)
     except ImportError as exc:
         raise HTTPException(503, "search is not available in this deployment (no index package)") from exc
-    hits = index.search(q, filters, k=k, mode=mode)
     mine = {s.id for s in ctx.services.catalog.list_streams(key.merchant)}  # never trust a filter alone
     return [
         h.model_copy(update={"clip_url": ctx.services.clip_url(h.stream, h.t0, h.t1, pad)})

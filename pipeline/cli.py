@@ -227,12 +227,8 @@ def serve(
     """Serve the API (OpenAPI docs at /docs) and the web page for agents and reviewers."""
     import uvicorn
 
-    if workers > 1:
-        uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers)
-    else:
-        from api.app import create_app
-
-        uvicorn.run(create_app(_services()), host=host, port=port)
+    # by import string (the API sits above pipeline and reads the same ONRECORD_* settings)
+    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers)
 
 
 @app.command()
@@ -264,8 +260,16 @@ def worker(
     if pool != "prefork":  # no child processes: load the models here, once
         tasks.context(settings).warm(names)
     celery.worker_main(
-        ["worker", f"--queues={','.join(names)}", f"--concurrency={concurrency}", f"--pool={pool}",
-         f"--loglevel={loglevel}", f"--hostname=onrecord-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
+        [
+            "worker",
+            f"--queues={','.join(names)}",
+            f"--concurrency={concurrency}",
+            f"--pool={pool}",
+            f"--loglevel={loglevel}",
+            f"--hostname=onrecord-{os.getpid()}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
     )
 
 
@@ -286,8 +290,10 @@ def status(json_: JsonOpt = False) -> None:
         return
     for s in st.streams:
         state = "captured" if s.capture_done else "recording"
-        out.print(f"{s.stream}: {state}, audio {s.audio_s:.1f}s, transcribed {s.transcribed_s:.1f}s, "
-                  f"indexed {s.indexed_s:.1f}s, lag {s.lag_s:.1f}s, windows {s.windows}")
+        out.print(
+            f"{s.stream}: {state}, audio {s.audio_s:.1f}s, transcribed {s.transcribed_s:.1f}s, "
+            f"indexed {s.indexed_s:.1f}s, lag {s.lag_s:.1f}s, windows {s.windows}"
+        )
     out.print("queues: " + (", ".join(f"{q} {n}" for q, n in st.queues.items()) or "(no broker)"))
     for name, running in st.workers.items():
         out.print(f"worker {name}: {len(running)} running")
@@ -404,7 +410,11 @@ def retention_apply(
 
 
 def _submitted(
-    source: str, stream: str, products: Path | None, merchant: str | None, duration: float | None,
+    source: str,
+    stream: str,
+    products: Path | None,
+    merchant: str | None,
+    duration: float | None,
     started_at: datetime | None,
 ) -> bool:
     """In distributed mode (ONRECORD_BROKER_URL set) queue the work for the capture workers."""
@@ -414,9 +424,18 @@ def _submitted(
     from pipeline.celery_app import make_celery
     from pipeline.tasks import submit
 
-    task = submit(make_celery(services.settings), stream, source, products_file=products, merchant=merchant,
-                  duration_s=duration, started_at=started_at)
-    out.print(f"queued stream {stream} for the capture workers (task {task}); follow it with `onrecord status`")
+    task = submit(
+        make_celery(services.settings),
+        stream,
+        source,
+        products_file=products,
+        merchant=merchant,
+        duration_s=duration,
+        started_at=started_at,
+    )
+    out.print(
+        f"queued stream {stream} for the capture workers (task {task}); follow it with `onrecord status`"
+    )
     return True
 
 

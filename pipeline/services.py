@@ -16,6 +16,8 @@ from storage.accounts import AccountsCatalog
 from storage.catalog import Catalog
 from storage.objects import ObjectStore, make_store
 
+__all__ = ["AccountsCatalog", "Services", "load_products"]  # AccountsCatalog: the API types with it
+
 if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
     from index.embedder import SentenceTransformerEmbedder

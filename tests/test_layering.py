@@ -1,0 +1,42 @@
+"""Each package imports only what ARCHITECTURE.md allows (its "may import" column)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+OURS = {"models", "storage", "capture", "transcribe", "claims", "index", "pipeline", "api"}
+ALLOWED = {
+    "models": set(),
+    "storage": {"models"},
+    "capture": {"models", "storage"},
+    "transcribe": {"models"},
+    "claims": {"models"},
+    "index": {"models", "storage"},
+    "pipeline": OURS - {"api"},
+    "api": {"models", "pipeline"},
+}
+
+
+def _imports(path: Path) -> set[tuple[str, int]]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {(a.name.split(".")[0], node.lineno) for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add((node.module.split(".")[0], node.lineno))
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_package_imports_only_what_it_may(package: str) -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for name, line in _imports(path)
+        if name in OURS and name != package and name not in ALLOWED[package]
+    ]
+    assert not wrong, "\n".join(wrong)
