@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PKGS := ffmpeg nginx-light libnginx-mod-rtmp chromium
+APT_PKGS := ffmpeg nginx-light libnginx-mod-rtmp chromium wrk
 
 .PHONY: demo test setup system lint typecheck bench eval clean
 

@@ -55,7 +55,7 @@ def test_other_merchants_bundle_is_404(deployment) -> None:
         json={"spans": [{"stream": "s2", "start": 3, "end": 6}]},
         headers=deployment.h("agent_b"),
     )
-    assert made.status_code == 201
+    assert made.status_code == 201, made.text
     bid = made.json()["bundle_id"]
     assert deployment.client.get(f"/v1/evidence/{bid}", headers=deployment.h("agent_b")).status_code == 200
     assert deployment.client.get(f"/v1/evidence/{bid}", headers=deployment.h("agent")).status_code == 404
@@ -64,7 +64,7 @@ def test_other_merchants_bundle_is_404(deployment) -> None:
 def test_admin_creates_lists_and_revokes_keys_storing_only_hashes(deployment) -> None:
     c = deployment.client
     made = c.post("/v1/admin/keys", json={"role": "agent", "name": "desk 2"}, headers=deployment.h("admin"))
-    assert made.status_code == 201
+    assert made.status_code == 201, made.text
     key, info = made.json()["key"], made.json()["info"]
     assert info["merchant"] == "shop-a" and info["role"] == "agent"
     assert c.get("/v1/me", headers={"X-API-Key": key}).json()["id"] == info["id"]
