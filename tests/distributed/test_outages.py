@@ -73,7 +73,8 @@ def test_broker_outage_while_transcribing(
     redis_server.start()
 
     wait_for(lambda: complete(ledger, services), 90, "the stream transcribed and indexed", every=0.5)
-    _check(services, ledger, in_process, tmp_path)
+    windows = _check(services, ledger, in_process, tmp_path)
+    assert all(w["attempts"] == 1 for w in windows), "a window was transcribed twice"
 
 
 def test_database_outage_while_transcribing(
