@@ -8,6 +8,7 @@ Each source line becomes a clean row and an ASR-noised variant (id suffix "~asr"
 - punctuation dropped (Whisper without a prompt often omits it);
 - with probability 0.3 Chinese numerals are rewritten as Arabic digits (cn2an), as ASR often does.
 The split ("dev" or "test") is a hash of the source id, and a variant keeps its source's split.
+Rows after a "# batch: NAME" line carry "batch": NAME (rows added later, reported apart).
 Deterministic: run it twice, get the same file.
 
     .venv/bin/python claims_dev/build_devset.py
@@ -94,14 +95,17 @@ def split_of(source_id: str) -> str:
 def build() -> list[dict]:
     table = homophone_table()
     rows = []
+    batch: dict[str, str] = {}
     for n, line in enumerate((HERE / "source.txt").read_text(encoding="utf-8").splitlines()):
+        if line.startswith("# batch:"):
+            batch = {"batch": line.split(":", 1)[1].strip()}
         if not line.strip() or line.startswith("#"):
             continue
         cat, text, *rest = line.split("|")
         claims = parse_claims(rest[0] if rest else "")
         risks = [r.strip() for r in (rest[1] if len(rest) > 1 else "").split(",") if r.strip()]
         sid = f"{cat}-{n:04d}"
-        base = {"category": cat, "split": split_of(sid), "claims": claims, "risks": risks}
+        base = {"category": cat, "split": split_of(sid), "claims": claims, "risks": risks, **batch}
         rows.append({"id": sid, "text": text, "variant": "clean", **base})
         rng = random.Random(sid)
         rows.append({"id": f"{sid}~asr", "text": noisy(text, rng, table), "variant": "asr", **base})
