@@ -87,9 +87,11 @@ class ClaimExtractor:
     def _rules(self, text: str, current: str | None) -> _Analysis:
         canonical = canonicalise(text, self.catalog.repairer, REPAIRER)
         mentions = self.catalog.mentions(canonical) if self.catalog else []
-        hits = find_risks(canonical, text)
+        found = find(canonical)
+        anchors = [(f.start, f.end) for f in found] + [(m.start, m.end) for m in mentions]
+        hits = find_risks(canonical, text, anchors)
         out: list[_Spanned] = []
-        for f in find(canonical):
+        for f in found:
             qs, qe = quote_span(text, f)
             repaired = canonical[f.start : f.end] != text[f.start : f.end]
             risks = [h.risk for h in hits if qs < h.end and h.start < qe]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims import RISK_SPECS, ClaimExtractor
-from models import RiskRule, Severity, Utterance
+from models import Product, RiskRule, Severity, Utterance
 
 EX = ClaimExtractor()
 
@@ -55,3 +55,62 @@ def test_unattached_risks_are_returned_per_utterance() -> None:
     claims, loose = ClaimExtractor().extract_utterance(utt)
     assert len(claims) == 1
     assert [r.rule for r in loose] == [RiskRule.OFF_PLATFORM]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我绝对不会迟到",
+        "最后10秒了这局要赢",
+        "倒计时三十秒，大家一起冲榜",
+        "你们最好早点睡",
+        "你是全世界最好的粉丝",
+        "这首歌太治愈了",
+        "你多运动，坚持下去肯定可以瘦的",
+        "我不加微信的",
+        "每个人的相处方式都不一样",
+        "看二十万能不能到",
+        "我绝对给你买正品",
+        "今天是今年最后一天",
+    ],
+)
+def test_everyday_uses_of_risk_words_are_not_flagged(text: str) -> None:
+    assert EX.extract_text(text)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "quote"),
+    [
+        ("全网最低价", RiskRule.ABSOLUTE_TERM, "全网最低"),
+        ("最后10秒抢购", RiskRule.FALSE_URGENCY, "最后10秒"),
+        ("这款精华是我用过最好用的", RiskRule.ABSOLUTE_TERM, "最好"),
+        ("这个价格绝对是最低的", RiskRule.ABSOLUTE_TERM, "最低"),
+        ("这款减肥茶喝了肯定可以瘦", RiskRule.EFFICACY_GUARANTEE, "肯定可以瘦"),
+        ("这个洗发水能治疗脱发", RiskRule.MEDICAL_CLAIM, "治疗"),
+        ("今天是活动最后一天，明天就涨价", RiskRule.FALSE_URGENCY, "最后一天"),
+        ("想要更便宜的加我微信", RiskRule.OFF_PLATFORM, "加我微信"),
+    ],
+)
+def test_selling_uses_are_flagged_with_words_severity_and_basis(text: str, rule: RiskRule, quote: str) -> None:
+    spec = next(s for s in RISK_SPECS if s.rule == rule)
+    hits = [r for r in EX.extract_text(text)[1] if r.rule == rule]
+    assert quote in [h.quote for h in hits]
+    assert all((h.severity, h.basis) == (spec.severity, spec.basis) for h in hits)
+
+
+def test_absolute_price_term_cites_the_advertising_law() -> None:
+    hit = EX.extract_text("全网最低价")[1][0]
+    assert hit.rule == RiskRule.ABSOLUTE_TERM and "广告法 第九条第三项" in hit.basis
+
+
+def test_a_claim_or_a_product_mention_makes_a_weak_word_a_selling_one() -> None:
+    assert EX.extract_text("这是最好的")[1] == []
+    with_claim = EX.extract_text("这是最好的，今天下单送一片面膜")[1]
+    assert [r.rule for r in with_claim] == [RiskRule.ABSOLUTE_TERM]
+    catalog = ClaimExtractor([Product(id="p1", name="云朵枕")])
+    assert [r.quote for r in catalog.extract_text("云朵枕是最好的")[1]] == ["最好"]
+
+
+def test_a_strong_word_makes_its_sentence_selling() -> None:
+    rules = {r.rule for r in EX.extract_text("百分百祛痘，无效退款")[1]}
+    assert rules == {RiskRule.ABSOLUTE_TERM, RiskRule.EFFICACY_GUARANTEE}
