@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from claims import RISK_SPECS, ClaimExtractor
@@ -114,3 +117,10 @@ def test_a_claim_or_a_product_mention_makes_a_weak_word_a_selling_one() -> None:
 def test_a_strong_word_makes_its_sentence_selling() -> None:
     rules = {r.rule for r in EX.extract_text("百分百祛痘，无效退款")[1]}
     assert rules == {RiskRule.ABSOLUTE_TERM, RiskRule.EFFICACY_GUARANTEE}
+
+
+def test_sample_stream_risks_are_kept_and_its_plain_sentences_stay_clean() -> None:
+    truth = json.loads((Path(__file__).resolve().parents[2] / "samples" / "sample_stream.truth.json").read_text("utf-8"))
+    for s in truth["sentences"]:
+        found = {r.rule.value for r in EX.extract_text(s["text"])[1]}
+        assert set(s["risks"]) <= found if s["risks"] else not found, s["text"]
