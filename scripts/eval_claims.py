@@ -2,11 +2,14 @@
 
 - the team's labelled dev set (claims_dev/devset.jsonl): per split (dev = rules were written
   against it, test = held out) and per variant (clean / ASR-noised): per-type P/R/F1, micro F1,
-  value accuracy, risk P/R/F1 — with and without the embedding fallback;
+  value accuracy, risk P/R/F1 — with and without the embedding fallback; rows added later in a
+  batch (e.g. "risk-context") are also scored alone per split;
 - real streamer speech (../shared/realdata/livechat/dev_data.jsonl, `streamer_response_asr`):
   claims per 1,000 utterances, and a reproducible sample of 50 claims (all, when fewer) written
   for reading (--sample-out, outside the repo: it holds corpus text); the precision by reading is
   reported from claims_dev/livechat_review.json when its ids (line:type:quote hash) match the sample;
+  risk flags per 1,000 utterances and per rule, a sample of 50 flags (all, when fewer; --risk-sample-out)
+  and their precision by reading from claims_dev/livechat_risk_review.json (ids line:rule:quote hash);
 - speed in utterances/s on this machine, with and without the fallback (embedder with one torch
   thread, as the pipeline runs it), with the load average before and after: the machine is shared;
 - the bundled sample stream: its ground-truth sentences (clean text) and the real Whisper output
@@ -54,6 +57,9 @@ def evaluate(rows: list[dict[str, Any]], ex: ClaimExtractor) -> dict[str, Any]:
             s = score([r for r in sub if r["variant"] == variant], preds)
             out[f"{split}_{variant}"] = {"f1": s["types"]["f1"], "value_accuracy": s["value_accuracy"],
                                          "risk_f1": s["risks"]["f1"]}
+        for batch in sorted({r["batch"] for r in sub if r.get("batch")}):
+            s = score([r for r in sub if r.get("batch") == batch], preds)
+            out[f"{split}_batch_{batch}"] = {"n": s["n"], "types_f1": s["types"]["f1"], "risks": s["risks"]}
     return out
 
 
@@ -77,9 +83,12 @@ def reviewed_precision(sample: list[dict[str, Any]], review: Path) -> dict[str, 
             "unreviewed": missing, "precision": round(counts["correct"] / len(ids), 3) if ids and not missing else None}
 
 
-def livechat(path: Path, ex: ClaimExtractor, sample_out: Path | None, review: Path | None = None,
+def livechat_texts(path: Path) -> list[str]:
+    return [json.loads(line)["streamer_response_asr"] for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def livechat(texts: list[str], ex: ClaimExtractor, sample_out: Path | None, review: Path | None = None,
              n_sample: int = 50) -> dict[str, Any]:
-    texts = [json.loads(line)["streamer_response_asr"] for line in path.open(encoding="utf-8") if line.strip()]
     found = []
     for start in range(0, len(texts), 64):
         for i, (claims, _) in enumerate(ex.extract_texts(texts[start : start + 64]), start=start):
@@ -97,6 +106,41 @@ def livechat(path: Path, ex: ClaimExtractor, sample_out: Path | None, review: Pa
     if review is not None:
         out["reading"] = reviewed_precision(sample, review)
     return out
+
+
+def livechat_risks(texts: list[str], ex: ClaimExtractor, sample_out: Path | None, review: Path | None = None,
+                   n_sample: int = 50) -> dict[str, Any]:
+    """Risk flags on real streamer speech: per 1,000 utterances, per rule, and a reproducible sample
+    (ids line:rule:quote hash) whose precision by reading comes from `review`."""
+    flags = []
+    for start in range(0, len(texts), 64):
+        for i, (_, risks) in enumerate(ex.extract_texts(texts[start : start + 64]), start=start):
+            flags += [{"id": claim_key(i, r.rule.value, r.quote), "line": i, "text": texts[i], "rule": r.rule.value,
+                       "quote": r.quote} for r in risks]
+    sample = random.Random(0).sample(flags, min(n_sample, len(flags)))
+    if sample_out:
+        sample_out.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in sample), encoding="utf-8")
+    by_rule: dict[str, int] = {}
+    for f in flags:
+        by_rule[f["rule"]] = by_rule.get(f["rule"], 0) + 1
+    out = {"utterances": len(texts), "flags": len(flags), "per_1000": round(1000 * len(flags) / len(texts), 2),
+           "by_rule": by_rule, "sample_file": str(sample_out) if sample_out else None}
+    if review is not None:
+        out["reading"] = reviewed_precision(sample, review)
+        out["before"] = reading_before(review)
+    return out
+
+
+def reading_before(review: Path) -> dict[str, Any] | None:
+    """The recorded reading of every flag the earlier rules raised (a fixed record, not re-run)."""
+    if not review.is_file():
+        return None
+    before = json.loads(review.read_text(encoding="utf-8")).get("before")
+    if not before:
+        return None
+    verdicts = [v["verdict"] for v in before["verdicts"]]
+    return {"rules_commit": before["rules_commit"], "flags": before["flags"], "per_1000": before["per_1000"],
+            "read_ids": len(verdicts), **{k: verdicts.count(k) for k in ("correct", "wrong", "unclear")}}
 
 
 def type_matches(gold: list[list[str]], texts: list[str], ex: ClaimExtractor) -> dict[str, Any]:
@@ -141,6 +185,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--sample-out", type=Path, default=None, help="write the 50 sampled livechat claims here")
     ap.add_argument("--review", type=Path, default=ROOT / "claims_dev" / "livechat_review.json",
                     help="verdicts from reading the sampled livechat claims (ids only, no corpus text)")
+    ap.add_argument("--risk-sample-out", type=Path, default=None, help="write the sampled livechat risk flags here")
+    ap.add_argument("--risk-review", type=Path, default=ROOT / "claims_dev" / "livechat_risk_review.json",
+                    help="verdicts from reading the sampled livechat risk flags (ids only, no corpus text)")
     ap.add_argument("--embedder", default="bundled", help="'bundled' (multilingual-e5-small), a model path, or 'none'")
     ap.add_argument("--models-dir", type=Path,
                     default=Path(os.environ.get("ONRECORD_DATA_DIR", "onrecord-data")) / "models")
@@ -164,10 +211,13 @@ def main() -> None:
         result["with_fallback"] = evaluate(rows, with_fb)
         result["speed_fallback"] = speed(texts, with_fb)
     if args.livechat.is_file():
+        texts = livechat_texts(args.livechat)
         # the sample (and its reading) is of what runs by default: with the fallback when there is one
-        result["livechat_rules"] = livechat(args.livechat, rules, None if with_fb else args.sample_out, args.review)
+        result["livechat_rules"] = livechat(texts, rules, None if with_fb else args.sample_out, args.review)
         if with_fb is not None:
-            result["livechat_fallback"] = livechat(args.livechat, with_fb, args.sample_out, args.review)
+            result["livechat_fallback"] = livechat(texts, with_fb, args.sample_out, args.review)
+        # risk flags come from the rules alone (the fallback adds claims, never flags)
+        result["livechat_risks"] = livechat_risks(texts, rules, args.risk_sample_out, args.risk_review)
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -73,9 +73,10 @@ def _eval_script() -> ModuleType:
     return mod
 
 
-def test_livechat_review_file_holds_ids_and_verdicts_only() -> None:
-    review = json.loads((ROOT / "claims_dev" / "livechat_review.json").read_text(encoding="utf-8"))
-    for v in review["verdicts"]:
+@pytest.mark.parametrize("name", ["livechat_review.json", "livechat_risk_review.json"])
+def test_livechat_review_file_holds_ids_and_verdicts_only(name: str) -> None:
+    review = json.loads((ROOT / "claims_dev" / name).read_text(encoding="utf-8"))
+    for v in review["verdicts"] + review.get("before", {}).get("verdicts", []):
         assert set(v) == {"id", "verdict", "reason"}
         line, type_, digest = v["id"].split(":")
         assert line.isdigit() and type_ and len(digest) == 8
