@@ -119,7 +119,7 @@ class LiveSession(SessionRunner):
             for _ in chunks:
                 pass
             return
-        transcriber = self.services.transcriber(self.products)
+        transcriber = self.services.transcriber(self.products, live=True)
         extractor = self.services.extractor(self.products)
         for run in contiguous_runs(chunks):
             for utt in transcriber.run(run):

@@ -6,7 +6,7 @@ import json
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -49,6 +49,7 @@ class Services:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self._lock = threading.Lock()
+        self._shared_asr: FasterWhisperTranscriber | None = None
 
     @cached_property
     def store(self) -> ObjectStore:
@@ -81,9 +82,24 @@ class Services:
 
         return ensure_e5_model(self.settings.embed_model, self.settings.models_dir)
 
-    def transcriber(self, products: list[Product] | None = None) -> FasterWhisperTranscriber:
-        """A loaded transcriber with the commerce lexicon plus this stream's product names."""
+    def transcriber(
+        self, products: list[Product] | None = None, *, live: bool = False
+    ) -> FasterWhisperTranscriber:
+        """A loaded transcriber with the commerce lexicon plus this stream's product names. All the
+        transcribers of one Services share one model; `live` cuts windows sooner (live_min_speech_s)."""
+        from transcribe.chunker import CutterOptions
         from transcribe.correction import DomainCorrector
+
+        cutter = CutterOptions(min_speech_s=self.settings.live_min_speech_s) if live else None
+        made = self._new_transcriber(DomainCorrector(products=products or []), cutter)
+        with self._lock:
+            if self._shared_asr is None:
+                self._shared_asr = made
+                made.load()
+                return made
+        return made.share_model(self._shared_asr)
+
+    def _new_transcriber(self, corrector: Any, cutter: Any) -> FasterWhisperTranscriber:
         from transcribe.transcriber import FasterWhisperTranscriber
 
         s = self.settings
@@ -93,7 +109,8 @@ class Services:
             compute_type=s.whisper_compute_type,
             cpu_threads=s.whisper_threads,
             beam_size=s.whisper_beam_size,
-            corrector=DomainCorrector(products=products or []),
+            corrector=corrector,
+            cutter=cutter,
         )
 
     @cached_property

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     whisper_compute_type: str = "int8"
     whisper_threads: int = 2
     whisper_beam_size: int = 5
+    # a live stream's windows are cut at the first pause after this much speech (files: the
+    # transcriber's own default): shorter means promises searchable sooner, at more compute per hour
+    live_min_speech_s: float = 4.0
     embed_model: str = "bundled"  # or any sentence-transformers name or folder
     retention_days: int = 180
     segment_seconds: float = 4.0

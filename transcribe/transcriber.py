@@ -125,6 +125,15 @@ class FasterWhisperTranscriber:
                     ) from exc
             return self._model
 
+    def share_model(self, other: FasterWhisperTranscriber) -> FasterWhisperTranscriber:
+        """Use `other`'s model (loading it if needed) instead of a copy of one's own: many streams in one
+        process then hold the weights once, and CTranslate2 queues their calls one after another
+        instead of running one `cpu_threads` pool per stream on the same cores. Returns self."""
+        model = other.load()
+        with self._lock:
+            self._model = model
+        return self
+
     def transcribe_file(self, path: str | Path, stream_id: str, offset: float = 0.0) -> Iterator[Utterance]:
         """Utterances of any audio or video file, times on a clock starting at `offset`.
 
