@@ -1,26 +1,33 @@
 """Benchmark OnRecord's transcription against plain faster-whisper; prints one JSON line.
 
     .venv/bin/python scripts/bench_asr.py                       # CER on ../shared/realdata clips
-    .venv/bin/python scripts/bench_asr.py --pair samples/sample_stream.mp4 samples/sample_stream.truth.json
-    .venv/bin/python scripts/bench_asr.py --rtf-minutes 10      # + real-time factor, ours vs plain
+    .venv/bin/python scripts/bench_asr.py --pair samples/sample_stream.mp4 samples/sample_stream.truth.json \
+        --pair onrecord-data/cache/long_stream/long_stream.wav onrecord-data/cache/long_stream/long_stream.truth.json
+    .venv/bin/python scripts/bench_asr.py --rtf-minutes 10      # + RTF on the clips looped
 
 CER: Simplified, letters and digits only, over the labelled clips of PROVENANCE.md.
-Term accuracy (any media + truth pair; truth = {"sentences": [{"start","end","text","claims":
-[{"quote"}]}], "products": [...]}): the promise-bearing words (jieba words of every claim quote,
-numbers normalised) found in our text within ±2 s of the sentence. Corrections: how many were
-made and how many were right (the corrected word is in the truth near that time, the original
-is not). RTF: seconds of compute per second of audio on one long stream (the given media, or the
-labelled clips looped to --rtf-minutes), both pipelines on the same audio in the same run.
+Promise-word accuracy (any media + truth pair: the sample's truth, or the long stream's from
+scripts/make_long_stream.py): the sentence's `promise_words` where the truth lists them, else
+the jieba words of its claim quotes, numbers normalised (a word also counts written in digits),
+found in our text within ±2 s of the sentence. Corrections: how many were made and how many
+were right (the corrected word is in the truth near that time, the original is not). Each
+pair also gets the real-time factor of ours and of plain faster-whisper on its audio, one after
+the other in the same run, wall clock and CPU seconds, with the seconds spent in the encoder
+(a fixed 30-s pass per call), beam search and word alignment; `--live S` cuts windows as a
+live stream does. The load average is reported: the machine is shared, compare within a run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import time
 from pathlib import Path
+from typing import Any
 
+import cn2an
 import jieba
 import numpy as np
 from faster_whisper import WhisperModel
@@ -29,6 +36,7 @@ from rapidfuzz.distance import Levenshtein
 from models import AudioChunk, Product
 from transcribe.assets import ensure_whisper_model
 from transcribe.audio import decode_audio
+from transcribe.chunker import CutterOptions
 from transcribe.correction import DomainCorrector
 from transcribe.normalize import to_simplified
 from transcribe.numbers import normalize_numbers
@@ -104,6 +112,27 @@ def promise_words(quote: str) -> list[str]:
     return [w for w in (norm(w) for w in words) if w and (len(w) >= 2 or w.isdigit())]
 
 
+def digit_form(word: str) -> str:
+    """The word with every Chinese numeral run as digits (四点 → 4点, 一提 → 1提), which is how
+    Whisper often writes them; `normalize_numbers` rightly leaves a lone 一 or 四 alone."""
+
+    def convert(match: re.Match[str]) -> str:
+        try:
+            return str(cn2an.cn2an(match.group(0), "smart"))
+        except (ValueError, KeyError, IndexError):
+            return match.group(0)
+
+    return re.sub("[零一二两三四五六七八九十百千万]+", convert, word)
+
+
+def sentence_promise_words(sentence: dict) -> list[str]:
+    """The sentence's own `promise_words` (the long stream's truth) where it lists them, else
+    the jieba words of its claim quotes (the sample's truth)."""
+    if "promise_words" in sentence:
+        return [norm(normalize_numbers(w)) for w in sentence["promise_words"]]
+    return [w for claim in sentence.get("claims", []) for w in promise_words(claim["quote"])]
+
+
 def bench_terms(utterances: list, truth: dict, slack: float = 2.0) -> dict:
     """Promise-word accuracy and correction precision of our utterances against a truth file."""
 
@@ -118,13 +147,12 @@ def bench_terms(utterances: list, truth: dict, slack: float = 2.0) -> dict:
     missed: list[str] = []
     for sentence in truth.get("sentences", []):
         hyp = near(sentence["start"], sentence["end"])
-        for claim in sentence.get("claims", []):
-            for word in promise_words(claim["quote"]):
-                total += 1
-                if word in hyp:
-                    right += 1
-                else:
-                    missed.append(word)
+        for word in sentence_promise_words(sentence):
+            total += 1
+            if word in hyp or digit_form(word) in hyp:
+                right += 1
+            else:
+                missed.append(word)
     made = good = 0
     for u in utterances:
         ref = "".join(
@@ -152,20 +180,67 @@ def bench_terms(utterances: list, truth: dict, slack: float = 2.0) -> dict:
     }
 
 
-def plain_term_accuracy(model: WhisperModel, audio: np.ndarray, truth: dict) -> float:
+class PlainUtterance:
+    """A plain faster-whisper segment in the shape bench_terms reads."""
+
+    def __init__(self, s: Any) -> None:
+        self.t0, self.t1, self.raw_text, self.corrections = s.start, s.end, s.text, []
+        self.text = to_simplified(s.text)
+
+
+class CallTimer:
+    """Stands in for a WhisperModel's CTranslate2 model and adds up the seconds and calls of
+    encode (the fixed 30-s pass), generate (beam search) and align (word timestamps)."""
+
+    def __init__(self, model: WhisperModel) -> None:
+        self.owner, self.inner = model, model.model
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self.cpu0 = time.process_time()
+        model.model = self
+
+    def __getattr__(self, name: str) -> Any:
+        fn = getattr(self.inner, name)
+        if name not in ("encode", "generate", "align", "detect_language"):
+            return fn
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t
+                self.calls[name] = self.calls.get(name, 0) + 1
+
+        return timed
+
+    def report(self, wall: float, seconds: float) -> dict:
+        self.owner.model = self.inner
+        return {
+            "rtf": round(wall / seconds, 4),
+            # CPU seconds (all threads) per audio second: less sensitive to a loaded machine
+            "cpu_rtf": round((time.process_time() - self.cpu0) / seconds, 4),
+            "seconds": {k: round(v, 1) for k, v in self.seconds.items()},
+            "calls": self.calls,
+        }
+
+
+def bench_pair(model: WhisperModel, tr: FasterWhisperTranscriber, media: str, truth: dict) -> dict:
+    """Promise words and corrections of ours vs plain on one media + truth pair, and the real-time
+    factor of each on that audio (with where the time went), one after the other."""
+    audio = decode_audio(media)
+    seconds = len(audio) / 16000
+    timer, t = CallTimer(tr.load()), time.perf_counter()
+    utterances = ours_utterances(tr, audio)
+    ours = timer.report(time.perf_counter() - t, seconds)
+    timer, t = CallTimer(model), time.perf_counter()
     segments, _ = model.transcribe(audio, language="zh", beam_size=5)
-
-    class _U:  # the shape bench_terms reads
-        def __init__(self, s) -> None:
-            self.t0, self.t1, self.text, self.raw_text, self.corrections = (
-                s.start,
-                s.end,
-                to_simplified(s.text),
-                s.text,
-                [],
-            )
-
-    return bench_terms([_U(s) for s in segments], truth)["term_accuracy"]
+    plain_utterances = [PlainUtterance(s) for s in segments]
+    plain = timer.report(time.perf_counter() - t, seconds)
+    row = {"media": media, "audio_s": round(seconds, 1), **bench_terms(utterances, truth)}
+    row["term_accuracy_plain"] = bench_terms(plain_utterances, truth)["term_accuracy"]
+    row |= {"rtf_ours": ours, "rtf_plain": plain, "loadavg": [round(x, 2) for x in os.getloadavg()]}
+    return row
 
 
 def bench_livechat(path: Path, n: int) -> dict:
@@ -200,6 +275,7 @@ def bench_rtf(model: WhisperModel, tr: FasterWhisperTranscriber, audio: np.ndarr
         "rtf_plain": round(plain / seconds, 4),
         "rtf_ours": round(ours / seconds, 4),
         "utterances": n,
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -227,13 +303,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-cer", action="store_true", help="skip the labelled-clip CER")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--hotwords", action="store_true", help="also pass the lexicon as Whisper hotwords")
+    parser.add_argument(
+        "--live", type=float, metavar="S", help="cut windows as a live stream does, after S s of speech"
+    )
     args = parser.parse_args(argv)
 
     from transcribe.transcriber import DecodeOptions
 
     path = ensure_whisper_model(args.model, args.models_dir)
     model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=args.threads)
-    result: dict = {"model": args.model, "threads": args.threads, "hotwords": args.hotwords}
+    result: dict = {
+        "model": args.model,
+        "threads": args.threads,
+        "hotwords": args.hotwords,
+        "live": args.live,
+    }
+    result["loadavg_start"] = [round(x, 2) for x in os.getloadavg()]
     clips = labelled_clips(args.realdata) if (args.realdata / "PROVENANCE.md").is_file() else {}
     decode = DecodeOptions(use_hotwords=args.hotwords)
     tr = FasterWhisperTranscriber(path, cpu_threads=args.threads, corrector=DomainCorrector(), decode=decode)
@@ -247,13 +332,13 @@ def main(argv: list[str] | None = None) -> None:
         truth = json.loads(Path(truth_file).read_text(encoding="utf-8"))
         products = [Product(**p) for p in truth.get("products", [])]
         stream_tr = FasterWhisperTranscriber(
-            path, cpu_threads=args.threads, corrector=DomainCorrector(products=products), decode=decode
+            path,
+            cpu_threads=args.threads,
+            corrector=DomainCorrector(products=products),
+            decode=decode,
+            cutter=CutterOptions(min_speech_s=args.live) if args.live else None,
         )
-        audio = decode_audio(media)
-        utterances = ours_utterances(stream_tr, audio)
-        row = {"media": str(media), **bench_terms(utterances, truth)}
-        row["term_accuracy_plain"] = plain_term_accuracy(model, audio, truth)
-        result["pairs"].append(row)
+        result["pairs"].append(bench_pair(model, stream_tr, media, truth))
     if args.rtf_minutes or args.rtf_media:
         audio = (
             decode_audio(args.rtf_media) if args.rtf_media else looped_audio(list(clips), args.rtf_minutes)
@@ -261,6 +346,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.rtf_minutes:
             audio = audio[: int(args.rtf_minutes * 60 * 16000)]
         result["rtf"] = bench_rtf(model, tr, audio)
+    result["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(result, ensure_ascii=False))
 
 
