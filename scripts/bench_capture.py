@@ -242,7 +242,7 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     media = SAMPLES / "sample_stream.mp4"
-    out: dict = {"cores": os.cpu_count(), "seconds": args.seconds}
+    out: dict = {"cores": os.cpu_count(), "seconds": args.seconds, "loadavg_start": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory(prefix="bench-capture-") as tmp:
         work = Path(tmp)
         nginx, base_url = start_nginx(work)
@@ -263,6 +263,7 @@ def main() -> None:
         finally:
             nginx.terminate()
             nginx.wait()
+    out["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(out, ensure_ascii=False))
 
 
