@@ -5,7 +5,7 @@ many as `--minutes` needs) through the in-process pipeline, then through 1 and 2
 Reported: wall seconds of each run (from the first submission to the last stream indexed; workers
 are started and their models loaded before the clock starts), the 2-vs-1 speed-up, the overhead of
 the distributed mode against in-process, and the CPU seconds each run used (its worker processes'
-user+sys, or this process's for in-process) so that a noisy shared machine can be told apart from
+user+sys, also per worker, or this process's for in-process) so that a noisy shared machine can be told apart from
 real overhead; load averages before and after each run. The assembled models are shared by all runs.
 Needs Redis (127.0.0.1:6379, DB 14 is flushed) and PostgreSQL (trust auth); the store is a local
 folder (the tests cover S3). Prints one JSON line.
@@ -148,13 +148,23 @@ def distributed(files: list[Path], tmp: Path, asr_workers: int) -> dict[str, Any
     try:
         _wait_ready(app, len(procs), procs)
         pids = [p.pid for p in procs]
-        load0, cpu0, t = _load(), _proc_cpu(pids), time.perf_counter()
+        load0, t = _load(), time.perf_counter()
+        cpu0 = {pid: _proc_cpu([pid]) for pid in pids}
         for f in files:
             tasks.submit(app, f.stem, str(f), products_file=PRODUCTS)
         while not _finished(ledger, len(files)):
             time.sleep(0.5)  # polling the ledger for the end of the run
         wall = time.perf_counter() - t
-        return {"wall_s": wall, "cpu_s": _proc_cpu(pids) - cpu0, "load": [load0, _load()]}
+        roles = ["capture", "index", *[f"asr{i}" for i in range(asr_workers)]]
+        by_role = {
+            role: round(_proc_cpu([pid]) - cpu0[pid], 1) for role, pid in zip(roles, pids, strict=True)
+        }
+        return {
+            "wall_s": wall,
+            "cpu_s": sum(by_role.values()),
+            "cpu_by_worker": by_role,
+            "load": [load0, _load()],
+        }
     finally:
         for p in procs:
             p.terminate()
@@ -194,6 +204,7 @@ def _report(
             "one_worker": round(one["cpu_s"], 1),
             "two_workers": round(two["cpu_s"], 1),
         },
+        "cpu_by_worker": {"one_worker": one["cpu_by_worker"], "two_workers": two["cpu_by_worker"]},
         "cpu_overhead_vs_in_process": round(one["cpu_s"] / base["cpu_s"] - 1, 3),
         "rtf_one_worker": round(one["wall_s"] / audio_s, 3),
         "loadavg": {
