@@ -2,13 +2,18 @@
 or a recorder, in this process or another), with a cache of query vectors in front of the embedder.
 
 Agents ask the same few questions all day ("几天发货", "送什么赠品"); a cached query vector turns a
-~20 ms embedding into a dictionary lookup.
+~20 ms embedding into a dictionary lookup. New questions that arrive together (from the server's
+request threads) are embedded together: one model call for the batch costs little more than
+one for a single query.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -20,6 +25,46 @@ if TYPE_CHECKING:
     from index.hybrid import HybridIndex
 
 
+class QueryBatcher:
+    """Embeds queries from many threads in shared model calls. No timer: while one batch is being
+    embedded the next requests queue up, and the next call takes all of them, so an idle server adds
+    no delay and a busy one amortises each call over many queries."""
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], max_batch: int = 32) -> None:
+        self.encode, self.max_batch = encode, max_batch
+        self._queue: queue.SimpleQueue[tuple[str, Future[np.ndarray]]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="query-embedder", daemon=True)
+                self._thread.start()
+        futures: list[Future[np.ndarray]] = []
+        for text in texts:
+            futures.append(Future())
+            self._queue.put((text, futures[-1]))
+        return np.stack([f.result() for f in futures])
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                vectors = self.encode([text for text, _ in batch])
+            except BaseException as exc:  # handed to every waiting request, which re-raises it
+                for _, future in batch:
+                    future.set_exception(exc)
+                continue
+            for (_, future), vector in zip(batch, vectors, strict=True):
+                future.set_result(vector)
+
+
 class CachingEmbedder:
     """Remembers the vectors of recent queries; passages and everything else go straight through."""
 
@@ -27,6 +72,7 @@ class CachingEmbedder:
         self.inner, self.size = inner, size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._batcher = QueryBatcher(inner.encode_queries)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -38,7 +84,7 @@ class CachingEmbedder:
                 self._cache.move_to_end(t)
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            vecs = self.inner.encode_queries(missing)
+            vecs = self._batcher(missing)
             with self._lock:
                 for t, v in zip(missing, vecs, strict=True):
                     found[t] = self._cache[t] = v

@@ -1,0 +1,48 @@
+"""Query embedding for the API: concurrent questions share model calls, and answers stay per query."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from pipeline.search_view import QueryBatcher
+
+
+def _encode_slowly(calls: list[int]):
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        time.sleep(0.05)  # a model call: the other threads' queries queue up meanwhile
+        return np.array([[len(t), sum(map(ord, t)) % 997] for t in texts], dtype=np.float32)
+
+    return encode
+
+
+def test_concurrent_queries_are_batched_and_each_gets_its_own_vector() -> None:
+    calls: list[int] = []
+    batcher = QueryBatcher(_encode_slowly(calls), max_batch=8)
+    texts = [f"问题{i}" * (i % 3 + 1) for i in range(24)]
+    with ThreadPoolExecutor(12) as pool:
+        got = list(pool.map(lambda t: batcher([t])[0], texts))
+    for text, vector in zip(texts, got, strict=True):
+        assert vector.tolist() == [len(text), sum(map(ord, text)) % 997]
+    assert sum(calls) == 24 and len(calls) < 24 and max(calls) <= 8
+
+
+def test_a_failing_model_call_fails_only_its_requests() -> None:
+    state = {"fail": True}
+
+    def encode(texts: list[str]) -> np.ndarray:
+        if state["fail"]:
+            state["fail"] = False
+            raise RuntimeError("model exploded")
+        return np.ones((len(texts), 2), dtype=np.float32)
+
+    batcher = QueryBatcher(encode)
+    with pytest.raises(RuntimeError, match="exploded"):
+        batcher(["a"])
+    assert batcher(["b", "c"]).shape == (2, 2)
+    assert threading.active_count() >= 2  # the embedding thread lives on
