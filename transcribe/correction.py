@@ -22,14 +22,17 @@ from rapidfuzz import fuzz
 from models import Correction, Product
 from transcribe.homophones import DictionaryHomophones
 from transcribe.lexicon import COMMERCE_LEXICON, LexiconTerm
+from transcribe.quantities import fix_link_numbers, repair_units
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _CONTEXT_RADIUS = 10
-_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {str(i): i for i in range(1, 10)}
-_TEEN_LINK_RE = re.compile(r"(?<![0-9一二三四五六七八九十百])(十|1)([一二三四五六七八九1-9])号链接")
 _COMMON_CHAR_FREQ = 50_000  # jieba counts; 有 423,765, 时 103,735, 油 5,665
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("r", "n"), ("h", "f"))
 _FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"), ("uan", "un"))
+_INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+# a Japanese or southern accent says sh before a, e, o as ɕ, which Whisper writes xi-
+# (上班族 → 香搬组, 上 shang ~ 香 xiang): xia/xiang/xiao/xie/xian fold onto sha/shang/…
+_XI_RE = re.compile(r"^xi(?=[aeo])")
 _O_TO_U = {"bo", "po", "mo", "fo"}  # bo/bu, mo/mu: the rounded vowels merge in accented speech
 
 
@@ -44,6 +47,7 @@ def _readings(char: str) -> tuple[str, ...]:
 @lru_cache(maxsize=8192)
 def _canonical(syllable: str) -> str:
     """Fold the confusable initials/finals together so fuzzy homophones share one key."""
+    syllable = _XI_RE.sub("sh", syllable)
     for full, folded in _FUZZY_INITIALS:
         if syllable.startswith(full):
             syllable = folded + syllable[len(full) :]
@@ -68,34 +72,7 @@ def _near_miss(term: tuple[str, ...], heard: list[str], i: int) -> bool:
 
 
 def _initial(syllable: str) -> str:
-    for i in (
-        "zh",
-        "ch",
-        "sh",
-        "b",
-        "p",
-        "m",
-        "f",
-        "d",
-        "t",
-        "n",
-        "l",
-        "g",
-        "k",
-        "h",
-        "j",
-        "q",
-        "x",
-        "r",
-        "z",
-        "c",
-        "s",
-        "y",
-        "w",
-    ):
-        if syllable.startswith(i):
-            return i
-    return ""
+    return next((i for i in _INITIALS if syllable.startswith(i)), "")
 
 
 @dataclass(frozen=True)
@@ -195,32 +172,11 @@ class DomainCorrector:
                     Correction(original=text[start:end], corrected=word, position=start, reason="dictionary")
                 )
                 corrected = corrected[:start] + word + corrected[end:]
-        corrections += latin
-        corrected, corrections = self._fix_link_numbers(corrected, corrections)
-        return corrected, sorted(corrections, key=lambda c: c.position)
-
-    def _fix_link_numbers(self, text: str, corrections: list[Correction]) -> tuple[str, list[Correction]]:
-        """十二号链接 heard for 二号链接: only when the stream's products are numbered, 12 is not
-        one of their links and 2 is. The one correction that changes the text's length (by one
-        character): corrections after it are moved."""
+        corrected, units = repair_units(corrected)
+        corrections += latin + units
         links = {p.link for p in self.products if p.link}
-        if not links:
-            return text, corrections
-        for match in _TEEN_LINK_RE.finditer(text):
-            unit = _DIGIT.get(match.group(2), 0)
-            if not unit or 10 + unit in links or unit not in links:
-                continue
-            at = match.start()
-            fixed = match.group(2) + "号"
-            moved = [
-                c.model_copy(update={"position": c.position - 1}) if c.position > at else c
-                for c in corrections
-            ]
-            moved.append(
-                Correction(original=match.group(0)[:-2], corrected=fixed, position=at, reason="link-number")
-            )
-            return text[:at] + fixed + text[match.end() - 2 :], moved  # one per utterance
-        return text, corrections
+        corrected, corrections = fix_link_numbers(corrected, corrections, links)
+        return corrected, sorted(corrections, key=lambda c: c.position)
 
     def _protect_terms(self, text: str, taken: list[bool]) -> None:
         # words the lexicon or the products spell correctly are never "repaired" to a dictionary word

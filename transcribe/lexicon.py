@@ -94,15 +94,21 @@ COMMERCE_LEXICON: tuple[LexiconTerm, ...] = (
     # shipping
     LexiconTerm("发货", _SHIPPING_CONTEXT, blockers=("别", "不要", "乱", "生气", "脾气", "冲", "对我", "朝")),
     LexiconTerm(
-        "包邮", ("全国", "偏远", "免费", "运费", "新疆", "西藏", "地区", "除了", "除外", "江浙沪", "港澳台")
+        "包邮",
+        ("全国", "偏远", "免费", "运费", "新疆", "西藏", "地区", "除了", "除外", "江浙沪", "港澳台")
+        + ("顺丰", "商品", "拍", "下单", "两件", "两箱", "两盒", "三件", "三包"),
     ),
-    LexiconTerm("顺丰"),
+    # 顺风 (a tail wind) is an ordinary word: near shipping words only (包油: 包邮 misheard too)
+    LexiconTerm(
+        "顺丰", (*_COURIER_CONTEXT, "包油", "发出", "寄", "换", "次日", "第二天"), blockers=("一路", "帆")
+    ),
     LexiconTerm("圆通", _COURIER_CONTEXT),
     LexiconTerm("中通", _COURIER_CONTEXT),
     LexiconTerm("申通", _COURIER_CONTEXT),
     LexiconTerm("韵达", _COURIER_CONTEXT),
     LexiconTerm("极兔", _COURIER_CONTEXT),
     LexiconTerm("京东物流"),
+    LexiconTerm("默认", _COURIER_CONTEXT),
     LexiconTerm("当天", ("发货", "发", "下单", "前", "点前", "内")),
     LexiconTerm("当天发货"),
     LexiconTerm("全国", ("包邮", "发货", "联保", "销量", "通用")),
@@ -180,7 +186,12 @@ COMMERCE_LEXICON: tuple[LexiconTerm, ...] = (
     LexiconTerm("敏感肌"),
     LexiconTerm("孕妇", _AUDIENCE_CONTEXT),
     LexiconTerm("孕妇可用"),
-    LexiconTerm("宝宝"),
+    # 包包 (a bag) sounds the same: near children or use, not after 这个/款
+    LexiconTerm(
+        "宝宝",
+        ("小", "家里", "婴儿", "孩子", "孕妇", "宝妈", "用", "吃", "穿"),
+        blockers=("个", "款", "只", "买"),
+    ),
     LexiconTerm("学生党"),
     LexiconTerm("上班族"),
     LexiconTerm("老人", _AUDIENCE_CONTEXT),

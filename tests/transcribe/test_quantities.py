@@ -1,0 +1,55 @@
+"""Misheard quantities and accent folds in the domain corrector (text only, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from transcribe.correction import DomainCorrector
+from transcribe.quantities import repair_units
+
+
+@pytest.mark.parametrize(
+    ("heard", "meant"),
+    [
+        ("一盒视片，每片有精华液。", "一盒十片，每片有精华液。"),
+        ("一箱是个，每个一百克。", "一箱十个，每个一百克。"),
+        ("1T12包，每包100抽。", "1提12包，每包100抽。"),
+        ("今天一T只要29块9。", "今天一提只要29块9。"),
+        ("今天卖一盒送一盒。", "今天买一盒送一盒。"),
+        ("埋三箱送一箱。", "买三箱送一箱。"),
+        ("今天一箱39块酒，两箱包邮。", "今天一箱39块九，两箱包邮。"),
+        # not quantities: left as they are
+        ("我们卖一盒，赚一块钱。", "我们卖一盒，赚一块钱。"),
+        ("喝了两块酒心巧克力。", "喝了两块酒心巧克力。"),
+        ("这一盒是新款。", "这一盒是新款。"),
+        ("这个是片装的。", "这个是片装的。"),
+        ("1T硬盘，2T内存。", "1T硬盘，2T内存。"),
+        ("T恤两件。", "T恤两件。"),
+    ],
+)
+def test_units_repaired_only_between_numbers_and_units(heard: str, meant: str) -> None:
+    fixed, corrections = repair_units(heard)
+    assert fixed == meant
+    assert all(c.reason == "numeral" and heard[c.position] == c.original for c in corrections)
+
+
+def test_corrector_keeps_the_original_quantity_on_record() -> None:
+    text, corrections = DomainCorrector().correct("一盒视片。")
+    assert text == "一盒十片。"
+    assert [(c.original, c.corrected, c.position) for c in corrections] == [("视", "十", 2)]
+
+
+@pytest.mark.parametrize(
+    ("heard", "meant"),
+    [
+        ("香搬组和学生党都适合用。", "上班族和学生党都适合用。"),  # shang heard as xiang
+        ("默认发圆通。", "默认发圆通。"),
+        ("磨刃发圆通。", "默认发圆通。"),
+        ("家里有小包包的，也可以用。", "家里有小宝宝的，也可以用。"),
+        # a bag stays a bag
+        ("这个包包很能装。", "这个包包很能装。"),
+        ("想家了。", "想家了。"),
+    ],
+)
+def test_accent_and_context_corrections(heard: str, meant: str) -> None:
+    assert DomainCorrector().correct(heard)[0] == meant

@@ -1,0 +1,70 @@
+"""Repairs of misheard quantities: the numbers and units promises are counted in.
+
+Whisper base writes a spoken numeral or unit as something that sounds the same but is not a
+number, and the claims stage then finds no quantity:
+
+- 十 (shí) heard as 是/视/时/实…, between a counted package and its unit: 一盒视片 → 一盒十片;
+- the unit 提 (tí, a pack of tissues or drinks) written as the letter T after a number:
+  1T12包 → 1提12包, 一T只要 → 一提只要 (a T before 硬盘/内存 or any other word stays);
+- 买 (mǎi) heard as 卖/埋/迈/麦 in a buy-N-get-M offer: 卖一盒送一盒 → 买一盒送一盒,
+  埋三箱送一箱 → 买三箱送一箱 (a seller says 买 to the buyer; 卖 before 送 is a mishearing);
+- 九 (jiǔ) heard as 酒/久 after a price in 块: 29块酒 → 29块九;
+- 十二号链接 heard for 二号链接, when the stream's products are numbered, 12 is not a link
+  and 2 is.
+
+Each repair is returned as a `Correction`, so the original stays on record. The first two keep
+the text's length; the link repair shortens it by one character and moves later corrections.
+"""
+
+from __future__ import annotations
+
+import re
+
+from models import Correction
+
+_NUMERAL = "一二两三四五六七八九十百0-9"
+_PACKAGES = "盒包提箱袋瓶罐桶套件"
+_UNITS = "片包个袋瓶盒抽张层支颗粒条块元克斤卷只双"
+# characters read shí that Whisper writes where 十 was said
+_SHI = "是事视时实石世式试市室识食拾"
+_TEN_RE = re.compile(rf"(?<=[{_NUMERAL}][{_PACKAGES}])[{_SHI}](?=[{_UNITS}])")
+_TI_RE = re.compile(rf"(?<=[{_NUMERAL}])[Tt](?=[{_NUMERAL}]|只要|只需|就|装|送)")
+_BUY_RE = re.compile(rf"[卖埋迈麦](?=[{_NUMERAL}]+[{_PACKAGES}{_UNITS}]?送)")
+_NINE_RE = re.compile(rf"(?<=[{_NUMERAL}]块)[酒久](?=[，。！？、,.!?\s]|$)")  # 块酒心巧克力 stays
+_DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {str(i): i for i in range(1, 10)}
+_TEEN_LINK_RE = re.compile(r"(?<![0-9一二三四五六七八九十百])(十|1)([一二三四五六七八九1-9])号链接")
+
+
+def repair_units(text: str) -> tuple[str, list[Correction]]:
+    """十, 提, 买 and 九 where Whisper wrote a homophone or a letter; the text keeps its length."""
+    corrections: list[Correction] = []
+    chars = list(text)
+    for pattern, fixed in ((_TEN_RE, "十"), (_TI_RE, "提"), (_BUY_RE, "买"), (_NINE_RE, "九")):
+        for match in pattern.finditer(text):
+            chars[match.start()] = fixed
+            corrections.append(
+                Correction(original=match.group(0), corrected=fixed, position=match.start(), reason="numeral")
+            )
+    return "".join(chars), corrections
+
+
+def fix_link_numbers(
+    text: str, corrections: list[Correction], links: set[int]
+) -> tuple[str, list[Correction]]:
+    """十二号链接 → 二号链接 when `links` (the products' link numbers) has 2 and not 12."""
+    if not links:
+        return text, corrections
+    for match in _TEEN_LINK_RE.finditer(text):
+        unit = _DIGIT.get(match.group(2), 0)
+        if not unit or 10 + unit in links or unit not in links:
+            continue
+        at = match.start()
+        fixed = match.group(2) + "号"
+        moved = [
+            c.model_copy(update={"position": c.position - 1}) if c.position > at else c for c in corrections
+        ]
+        moved.append(
+            Correction(original=match.group(0)[:-2], corrected=fixed, position=at, reason="link-number")
+        )
+        return text[:at] + fixed + text[match.end() - 2 :], moved  # one per utterance
+    return text, corrections
