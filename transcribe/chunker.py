@@ -43,14 +43,17 @@ class SpeechWindow:
 @dataclass(frozen=True)
 class CutterOptions:
     window_s: float = 28.0  # at most this much audio per Whisper call (its input is 30 s)
-    # cut at the first pause once this much speech is held: 12 s keeps claims searchable ~15 s after
-    # they are said while Whisper's fixed 30 s encoder cost is paid once per ~12 s, not per 4 s
-    # (RTF ~0.25 vs ~1.6 with 4 s on 2 cores); lower it where cores are plentiful
-    min_speech_s: float | None = 12.0
-    # (None: only cut when a full window is held, the lowest-compute, highest-latency setting)
+    # cut at the first pause once this much speech is held (live streams: the pipeline passes its
+    # live_min_speech_s; 12 s keeps claims searchable ~15 s after they are said). None, the default
+    # for files: cut only when a full window is held, at its last pause. Whisper's encoder always
+    # reads a padded 30 s, a fixed cost per window: 28-s windows pay it once per ~26 s of speech
+    # (RTF at or below plain faster-whisper's), 12-s windows twice as often, 4-s ones seven times
+    min_speech_s: float | None = None
     step_s: float = 0.5  # how often (in window audio) an early cut is looked for
     min_pause_s: float = 0.3  # a silence this long is a place to cut
     edge_s: float = 0.5  # speech this close to the window's end may go on: do not cut there
+    # a full window is cut at a pause in its last (1 - late_cut) if there is one: not 2 s in
+    late_cut: float = 0.5
     gap_tolerance_s: float = 0.1  # a chunk t0 further than this from where the audio got to: a gap
     vad: VadOptions = field(
         default_factory=lambda: VadOptions(
@@ -153,14 +156,35 @@ class PauseCutter:
         min_gap = int(self.options.min_pause_s * rate)
         if speech[-1][1] <= end - edge:
             return end  # speech stopped before the window's end: the tail is a pause
+        late = int(self.options.late_cut * end)
         for (_, prev_end), (next_start, _) in zip(reversed(speech[:-1]), reversed(speech[1:]), strict=True):
-            if next_start - prev_end >= min_gap // 2:  # VAD padding already ate part of the pause
+            if next_start - prev_end >= min_gap // 2 and prev_end >= late:  # padding ate part of it
+                return (prev_end + next_start) // 2
+        # no pause late in the window in the padded VAD ranges (their padding joins sentences a
+        # short breath apart): look for one in the last part with unpadded VAD, rather than cut
+        # early and pay a whole 30-s encoder pass for a few seconds of speech
+        cut = _late_pause(audio, rate, late, end - edge)
+        if cut is not None:
+            return cut
+        for (_, prev_end), (next_start, _) in zip(reversed(speech[:-1]), reversed(speech[1:]), strict=True):
+            if next_start - prev_end >= min_gap // 2:
                 return (prev_end + next_start) // 2
         if len(speech) > 1:  # touching ranges: VAD still heard a pause between them
             return (speech[-2][1] + speech[-1][0]) // 2
         if speech[0][0] > min_gap:
             return speech[0][0] // 2 if speech[0][0] // 2 > 0 else end
         return _quietest(audio, rate, start=end - 3 * rate, stop=end)
+
+
+def _late_pause(audio: np.ndarray, rate: int, start: int, stop: int) -> int | None:
+    """The middle of the last silence of at least 150 ms in audio[start:stop], or None."""
+    fine = VadOptions(threshold=0.5, min_speech_duration_ms=100, min_silence_duration_ms=150, speech_pad_ms=0)
+    found = get_speech_timestamps(audio[start:stop], fine, sampling_rate=rate)
+    gaps = [(a["end"], b["start"]) for a, b in zip(found, found[1:], strict=False)]
+    if not gaps:
+        return None
+    gap_start, gap_end = gaps[-1]
+    return start + (gap_start + gap_end) // 2
 
 
 def _quietest(audio: np.ndarray, rate: int, start: int, stop: int) -> int:

@@ -54,6 +54,7 @@ class DecodeOptions:
     max_segment_no_speech: float = 0.8  # drop a segment Whisper itself thinks is not speech
     min_uncovered_s: float = 1.5  # speech left after Whisper's last word that is decoded again
     max_redecodes: int = 4
+    tail_s: float = 1.0  # audio left after a segment ending this close to the end is not read again
     # audio shorter than this is read in one pass without timestamp tokens: with them, Whisper
     # re-reads the silent tail of a short input (repeating the prompt, then falling back through
     # every temperature), several times the compute of the speech itself
@@ -227,7 +228,14 @@ class FasterWhisperTranscriber:
         # of the same audio) giving the same text
         ctranslate2.set_random_seed(0)
         pieces, _ = model.transcribe(piece, **kwargs)
-        return [_shift(seg, t0) for seg in pieces]
+        out = []
+        for segment in pieces:  # a generator: each further pass runs only when asked for
+            out.append(_shift(segment, t0))
+            if segment.end >= len(piece) / rate - self.decode.tail_s:
+                # the rest is the pause the cutter cut in: another pass would pay a whole 30-s
+                # encoder pass, and then fall back through every temperature inventing text
+                break
+        return out
 
     def _correct(self, text: str) -> tuple[str, list[Any]]:
         return self.corrector.correct(text) if self.corrector else (text, [])

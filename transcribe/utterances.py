@@ -66,7 +66,9 @@ def split_long(
             else:
                 piece.append(word)
         if len(pieces) > 1 and pieces[-1][-1].end - pieces[-1][0].start < min_s:
-            pieces[-2] += pieces.pop()
+            # pop first: `pieces[-2] += pieces.pop()` stores into the piece before, losing it
+            last = pieces.pop()
+            pieces[-1] += last
         for piece in pieces:
             out += _split_at_comma(piece, max_s, min_s)
     return out

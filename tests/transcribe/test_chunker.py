@@ -86,3 +86,30 @@ def test_long_sentences_split_at_pauses_then_commas() -> None:
     assert [len(g) for g in split_long([no_pause])] == [2, 2]
     short = _words([(0.0, 2.0, "今天，"), (3.0, 5.0, "包邮")])
     assert split_long([short]) == [short]
+
+
+def test_a_short_last_piece_joins_the_one_before_and_no_words_are_lost() -> None:
+    # three pauses; the last piece (0.5 s) is too short to stand alone
+    words = _words(
+        [
+            (0.0, 3.0, "下午四点，"),
+            (3.6, 6.0, "默认发圆通，"),
+            (6.6, 9.0, "运输途中有破损，"),
+            (9.6, 10.1, "包赔"),
+        ]
+    )
+    groups = split_long([words])
+    assert [w.text for g in groups for w in g] == [w.text for w in words]
+    assert [w.text for w in groups[-1]] == ["运输途中有破损，", "包赔"]
+
+
+def test_full_windows_are_cut_late_between_sentences_a_breath_apart() -> None:
+    # the sample stream's host leaves 0.4 s between sentences, which the padded VAD ranges join:
+    # a full window must still be cut at a pause near its end, not seconds into it (each window
+    # pays Whisper's whole 30-s encoder pass)
+    from tests.transcribe.conftest import SAMPLE
+
+    audio = decode_audio(SAMPLE)[: 120 * RATE]
+    windows = list(PauseCutter(CutterOptions()).run(chunks_of(audio, 10.0)))
+    assert all(14.0 <= w.t1 - w.t0 <= 28.0 for w in windows[:-1])
+    assert sum(len(w.samples) for w in windows) == len(audio)
