@@ -9,7 +9,6 @@ Memory is one window of audio plus the last few sentences of text, however long 
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from models import AudioChunk, ConfigError, TranscriptionError, Utterance
 from transcribe.audio import iter_audio_chunks
 from transcribe.chunker import CutterOptions, PauseCutter, SpeechWindow
 from transcribe.correction import DomainCorrector
+from transcribe.coverage import first_gap, first_word_start, shift_segment
 from transcribe.normalize import clean_text, is_hallucination, is_repetition_loop
 from transcribe.utterances import (
     TimedWord,
@@ -208,13 +208,13 @@ class FasterWhisperTranscriber:
         segments = self._decode(model, audio, context, rate, 0.0, len(audio) / rate)
         tried: set[tuple[float, float]] = set()
         for _ in range(self.decode.max_redecodes):
-            gap = _first_gap(segments, len(audio) / rate, self.decode.min_uncovered_s, tried)
+            gap = first_gap(segments, len(audio) / rate, self.decode.min_uncovered_s, tried)
             if gap is None or gap[1] - gap[0] >= 0.9 * len(audio) / rate:
                 # nothing to add, or the gap is (nearly) the whole audio: the same decode again
                 break
             tried.add(gap)
             segments = sorted(
-                segments + self._decode(model, audio, context, rate, *gap), key=_first_word_start
+                segments + self._decode(model, audio, context, rate, *gap), key=first_word_start
             )
         return segments
 
@@ -230,7 +230,7 @@ class FasterWhisperTranscriber:
         pieces, _ = model.transcribe(piece, **kwargs)
         out = []
         for segment in pieces:  # a generator: each further pass runs only when asked for
-            out.append(_shift(segment, t0))
+            out.append(shift_segment(segment, t0))
             if segment.end >= len(piece) / rate - self.decode.tail_s:
                 # the rest is the pause the cutter cut in: another pass would pay a whole 30-s
                 # encoder pass, and then fall back through every temperature inventing text
@@ -294,35 +294,3 @@ class FasterWhisperTranscriber:
         last = out[-1]
         out[-1] = TimedWord(last.start, last.end, last.text, last.probability, last.logprob, True)
         return out
-
-
-def _shift(segment: Any, by: float) -> Any:
-    """A faster-whisper Segment moved `by` seconds later (its words too)."""
-    if not by:
-        return segment
-    words = [dataclasses.replace(w, start=w.start + by, end=w.end + by) for w in (segment.words or [])]
-    return dataclasses.replace(
-        segment, start=segment.start + by, end=segment.end + by, words=words or segment.words
-    )
-
-
-def _first_gap(
-    segments: list[Any], duration: float, min_gap: float, tried: set[tuple[float, float]]
-) -> tuple[float, float] | None:
-    """The first stretch of at least `min_gap` seconds that no word covers, not yet tried."""
-    spans = sorted((w.start, w.end) for seg in segments for w in (seg.words or [])) or sorted(
-        (seg.start, seg.end) for seg in segments
-    )
-    edge = 0.0
-    for start, end in [*spans, (duration, duration)]:
-        if start - edge >= min_gap:
-            gap = (round(max(0.0, edge - 0.1), 2), round(min(duration, start + 0.1), 2))
-            if gap not in tried:
-                return gap
-        edge = max(edge, end)
-    return None
-
-
-def _first_word_start(segment: Any) -> float:
-    # a segment's own start can reach back over speech Whisper skipped; its words cannot
-    return float(segment.words[0].start) if segment.words else float(segment.start)
