@@ -6,7 +6,7 @@ import json
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from index.embedder import SentenceTransformerEmbedder
     from index.hybrid import HybridIndex
     from pipeline.archive_view import ArchiveView
+    from transcribe.chunker import CutterOptions
+    from transcribe.correction import DomainCorrector
     from transcribe.transcriber import FasterWhisperTranscriber
 
 
@@ -99,7 +101,9 @@ class Services:
                 return made
         return made.share_model(self._shared_asr)
 
-    def _new_transcriber(self, corrector: Any, cutter: Any) -> FasterWhisperTranscriber:
+    def _new_transcriber(
+        self, corrector: DomainCorrector, cutter: CutterOptions | None
+    ) -> FasterWhisperTranscriber:
         from transcribe.transcriber import FasterWhisperTranscriber
 
         s = self.settings

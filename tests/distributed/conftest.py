@@ -28,29 +28,20 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 STREAM = "room-1"  # the stream the single-clip tests submit
 
 
+def cut_sample(out: Path, start: float, seconds: float) -> Path:
+    """`seconds` of the sample stream from `start` on, stream-copied into `out`."""
+    sample = str(SAMPLES / "sample_stream.mp4")
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-ss", str(start), "-t", str(seconds), "-i", sample, "-c", "copy", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
 @pytest.fixture(scope="session")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """50 s of the sample stream from 60 s on: several pause-cut windows, several promises."""
-    out = tmp_path_factory.mktemp("media") / "clip.mp4"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-ss",
-            "60",
-            "-t",
-            "50",
-            "-i",
-            str(SAMPLES / "sample_stream.mp4"),
-            "-c",
-            "copy",
-            str(out),
-        ],
-        check=True,
-    )
-    return out
+    return cut_sample(tmp_path_factory.mktemp("media") / "clip.mp4", 60, 50)
 
 
 @pytest.fixture

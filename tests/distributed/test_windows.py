@@ -6,7 +6,6 @@ commit (idempotently: a step redone after the deletes is fine)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,30 +16,15 @@ from pipeline.session import SessionRunner, new_stream
 from pipeline.settings import Settings
 from storage.work import WorkLedger, work_cursors
 
+from .conftest import cut_sample
+
 pytestmark = pytest.mark.slow
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("media") / "clip.mp4"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-t",
-            "45",
-            "-i",
-            str(SAMPLES / "sample_stream.mp4"),
-            "-c",
-            "copy",
-            str(out),
-        ],
-        check=True,
-    )
-    return out
+    return cut_sample(tmp_path_factory.mktemp("media") / "clip.mp4", 0, 45)
 
 
 def test_window_by_window_equals_in_process(clip: Path, tmp_path: Path) -> None:
