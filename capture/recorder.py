@@ -37,6 +37,9 @@ GAP_TOLERANCE_S = 0.05  # below this, a reconnect continues at the archive's end
 @dataclass(frozen=True)
 class RecorderConfig:
     segment_s: float = 4.0
+    # audio goes to the transcriber every this many seconds, not only when a segment closes
+    # (a sentence is then seconds sooner in the live index); None: once per segment
+    audio_chunk_s: float | None = 1.0
     open_timeout_s: float = 10.0
     read_timeout_s: float = 10.0
     backoff: Backoff = field(default_factory=Backoff)
@@ -171,7 +174,9 @@ class LiveRecorder:
 
     def _record(self, conn: _Connection, t0: float, stop: threading.Event) -> Iterator[AudioChunk]:
         assert self.archive is not None
-        segmenter = PyAVSegmenter(self.stream.id, self.config.segment_s, t_offset=t0)
+        segmenter = PyAVSegmenter(
+            self.stream.id, self.config.segment_s, t_offset=t0, audio_chunk_s=self.config.audio_chunk_s
+        )
         for ev in segmenter.run(conn.container, stop):
             if isinstance(ev, SegmentData):
                 wall = conn.clock.wall(ev.src_t0) if conn.clock and ev.src_t0 is not None else None

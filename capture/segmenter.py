@@ -59,10 +59,15 @@ class _TsWriter:
 class PyAVSegmenter:
     """Cuts one opened input container; `run()` yields SegmentData and AudioChunk in stream order."""
 
-    def __init__(self, stream_id: str, target_s: float = 4.0, t_offset: float = 0.0) -> None:
+    def __init__(
+        self, stream_id: str, target_s: float = 4.0, t_offset: float = 0.0, audio_chunk_s: float | None = None
+    ) -> None:
+        """`audio_chunk_s`: hand audio on every this many seconds (a live stream's transcriber should
+        not wait for the segment to close); None: one chunk per segment."""
         self.stream_id = stream_id
         self.target_s = target_s
         self.t_offset = t_offset
+        self.audio_chunk_samples = int(audio_chunk_s * SAMPLE_RATE) if audio_chunk_s else None
 
     def run(
         self, container: av.container.InputContainer, stop: threading.Event | None = None
@@ -109,6 +114,10 @@ class PyAVSegmenter:
                         if audio_t0 is None:
                             audio_t0 = t
                         pending.append(frame)
+                    if self.audio_chunk_samples and sum(map(len, pending)) >= self.audio_chunk_samples:
+                        yield self._chunk(pending, audio_t0, samples_out)
+                        samples_out += sum(len(p) for p in pending)
+                        pending = []
                 dur = float((packet.duration or 0) * packet.time_base)
                 end = max(end, t + dur)
                 writer.mux(packet)

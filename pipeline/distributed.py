@@ -116,7 +116,8 @@ def capture_live(
             s = recorder.archive.manifest.stream.model_copy(update={"status": st, "error": error})
             services.catalog.upsert_stream(s)
 
-    config = config or RecorderConfig(segment_s=services.settings.segment_seconds)
+    # one spooled work piece per segment: 1-s pieces would multiply the store writes and ledger rows
+    config = config or RecorderConfig(segment_s=services.settings.segment_seconds, audio_chunk_s=None)
     recorder = LiveRecorder(services.store, stream, url, config, on_status=status)
     services.catalog.upsert_stream(stream)
     spool = AudioSpool(services, ledger, stream.id)

@@ -58,6 +58,8 @@ class LiveSession(SessionRunner):
         self.audio: queue.Queue[object] = queue.Queue(maxsize=max_backlog_chunks)
         self.on_utterance: UtteranceFn | None = None
         self.result = LiveResult(stream=stream.id)
+        # seconds of audio queued for / taken by the transcriber (each written by one thread only)
+        self._offered_s = self._taken_s = 0.0
 
     def record(self, stop: threading.Event | None = None, duration_s: float | None = None) -> LiveResult:
         """Record until the source ends, `stop` is set or `duration_s` passes; re-raises what ended it
@@ -98,6 +100,7 @@ class LiveSession(SessionRunner):
             return
         try:
             self.audio.put_nowait(chunk)
+            self._offered_s += chunk.t1 - chunk.t0
         except queue.Full:  # transcription is behind: never block the recorder
             self.result.asr_dropped_s += chunk.t1 - chunk.t0
 
@@ -111,7 +114,12 @@ class LiveSession(SessionRunner):
     def _queued(self) -> Iterator[AudioChunk]:
         while (item := self.audio.get()) is not _END:
             assert isinstance(item, AudioChunk)
+            self._taken_s += item.t1 - item.t0
             yield item
+
+    def backlog_s(self) -> float:
+        """How far transcription is behind the recording: seconds of audio queued, not yet taken."""
+        return max(0.0, self._offered_s - self._taken_s)
 
     def _pipeline(self) -> None:
         chunks = self._queued()
@@ -120,6 +128,7 @@ class LiveSession(SessionRunner):
                 pass
             return
         transcriber = self.services.transcriber(self.products, live=True)
+        transcriber.cutter.backlog = self.backlog_s
         extractor = self.services.extractor(self.products)
         for run in contiguous_runs(chunks):
             for utt in transcriber.run(run):

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pipeline.archive_view import ArchiveView
     from transcribe.chunker import CutterOptions
     from transcribe.correction import DomainCorrector
-    from transcribe.transcriber import FasterWhisperTranscriber
+    from transcribe.transcriber import DecodeOptions, FasterWhisperTranscriber
 
 
 def load_products(path: Path | None) -> list[Product]:
@@ -91,9 +91,12 @@ class Services:
         transcribers of one Services share one model; `live` cuts windows sooner (live_min_speech_s)."""
         from transcribe.chunker import CutterOptions
         from transcribe.correction import DomainCorrector
+        from transcribe.transcriber import DecodeOptions
 
-        cutter = CutterOptions(min_speech_s=self.settings.live_min_speech_s) if live else None
-        made = self._new_transcriber(DomainCorrector(products=products or []), cutter)
+        s = self.settings
+        cutter = CutterOptions(min_speech_s=s.live_min_speech_s) if live else None
+        decode = DecodeOptions(short_encoder_s=s.live_short_encoder_s or None) if live else None
+        made = self._new_transcriber(DomainCorrector(products=products or []), cutter, decode)
         with self._lock:
             if self._shared_asr is None:
                 self._shared_asr = made
@@ -102,7 +105,7 @@ class Services:
         return made.share_model(self._shared_asr)
 
     def _new_transcriber(
-        self, corrector: DomainCorrector, cutter: CutterOptions | None
+        self, corrector: DomainCorrector, cutter: CutterOptions | None, decode: DecodeOptions | None = None
     ) -> FasterWhisperTranscriber:
         from transcribe.transcriber import FasterWhisperTranscriber
 
@@ -114,6 +117,7 @@ class Services:
             cpu_threads=s.whisper_threads,
             beam_size=s.whisper_beam_size,
             corrector=corrector,
+            decode=decode,
             cutter=cutter,
         )
 

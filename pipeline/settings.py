@@ -21,10 +21,13 @@ class Settings(BaseSettings):
     whisper_compute_type: str = "int8"
     whisper_threads: int = 2
     whisper_beam_size: int = 5
-    # a live stream's windows are cut at the first pause after this much speech: shorter means
-    # promises searchable sooner, at more compute per hour. Measured (bench_capture, 2 busy cores,
-    # Whisper base beam 5): 4 s windows fell behind real time (claim latency p50 98 s), so 12 s
-    live_min_speech_s: float = 12.0
+    # a live stream's windows are cut at the first pause after this much speech (plus however far
+    # transcription is behind, so busy streams read longer, cheaper windows until they catch up):
+    # shorter means promises searchable sooner, at more compute per hour
+    live_min_speech_s: float = 4.0
+    # live windows are encoded as their audio + 2 s, at least this long, not a padded 30 s: several
+    # times cheaper on short windows; costs some accuracy on real speech (bench_asr). 0: off
+    live_short_encoder_s: float = 10.0
     embed_model: str = "bundled"  # or any sentence-transformers name or folder
     retention_days: int = 180
     segment_seconds: float = 4.0

@@ -225,7 +225,7 @@ class CallTimer:
         }
 
 
-def bench_pair(model: WhisperModel, tr: FasterWhisperTranscriber, media: str, truth: dict) -> dict:
+def bench_pair(model: WhisperModel | None, tr: FasterWhisperTranscriber, media: str, truth: dict) -> dict:
     """Promise words and corrections of ours vs plain on one media + truth pair, and the real-time
     factor of each on that audio (with where the time went), one after the other."""
     audio = decode_audio(media)
@@ -233,13 +233,16 @@ def bench_pair(model: WhisperModel, tr: FasterWhisperTranscriber, media: str, tr
     timer, t = CallTimer(tr.load()), time.perf_counter()
     utterances = ours_utterances(tr, audio)
     ours = timer.report(time.perf_counter() - t, seconds)
+    row = {"media": media, "audio_s": round(seconds, 1), **bench_terms(utterances, truth)}
+    row |= {"rtf_ours": ours}
+    if model is None:
+        return row | {"loadavg": [round(x, 2) for x in os.getloadavg()]}
     timer, t = CallTimer(model), time.perf_counter()
     segments, _ = model.transcribe(audio, language="zh", beam_size=5)
     plain_utterances = [PlainUtterance(s) for s in segments]
     plain = timer.report(time.perf_counter() - t, seconds)
-    row = {"media": media, "audio_s": round(seconds, 1), **bench_terms(utterances, truth)}
     row["term_accuracy_plain"] = bench_terms(plain_utterances, truth)["term_accuracy"]
-    row |= {"rtf_ours": ours, "rtf_plain": plain, "loadavg": [round(x, 2) for x in os.getloadavg()]}
+    row |= {"rtf_plain": plain, "loadavg": [round(x, 2) for x in os.getloadavg()]}
     return row
 
 
@@ -306,6 +309,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--live", type=float, metavar="S", help="cut windows as a live stream does, after S s of speech"
     )
+    parser.add_argument("--beam", type=int, default=5, help="our beam size (plain stays at 5)")
+    parser.add_argument(
+        "--max-tokens-per-s", type=float, help="bound new tokens per second of audio (DecodeOptions)"
+    )
+    parser.add_argument(
+        "--short-encoder-s", type=float, help="encode the audio + 2 s, at least S s (DecodeOptions)"
+    )
+    parser.add_argument("--no-plain", action="store_true", help="pairs: skip plain faster-whisper")
     args = parser.parse_args(argv)
 
     from transcribe.transcriber import DecodeOptions
@@ -320,8 +331,15 @@ def main(argv: list[str] | None = None) -> None:
     }
     result["loadavg_start"] = [round(x, 2) for x in os.getloadavg()]
     clips = labelled_clips(args.realdata) if (args.realdata / "PROVENANCE.md").is_file() else {}
-    decode = DecodeOptions(use_hotwords=args.hotwords)
-    tr = FasterWhisperTranscriber(path, cpu_threads=args.threads, corrector=DomainCorrector(), decode=decode)
+    decode = DecodeOptions(
+        use_hotwords=args.hotwords,
+        max_tokens_per_s=args.max_tokens_per_s,
+        short_encoder_s=args.short_encoder_s,
+    )
+    result |= {"beam": args.beam, "decode": {k: v for k, v in vars(decode).items() if k != "temperature"}}
+    tr = FasterWhisperTranscriber(
+        path, cpu_threads=args.threads, beam_size=args.beam, corrector=DomainCorrector(), decode=decode
+    )
     livechat = args.realdata / "livechat" / "dev_data.jsonl"
     if args.livechat and livechat.is_file():
         result["livechat"] = bench_livechat(livechat, args.livechat)
@@ -334,11 +352,12 @@ def main(argv: list[str] | None = None) -> None:
         stream_tr = FasterWhisperTranscriber(
             path,
             cpu_threads=args.threads,
+            beam_size=args.beam,
             corrector=DomainCorrector(products=products),
             decode=decode,
             cutter=CutterOptions(min_speech_s=args.live) if args.live else None,
         )
-        result["pairs"].append(bench_pair(model, stream_tr, media, truth))
+        result["pairs"].append(bench_pair(None if args.no_plain else model, stream_tr, media, truth))
     if args.rtf_minutes or args.rtf_media:
         audio = (
             decode_audio(args.rtf_media) if args.rtf_media else looped_audio(list(clips), args.rtf_minutes)

@@ -16,7 +16,7 @@ own `t0`, so times stay on the stream clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,10 +44,10 @@ class SpeechWindow:
 class CutterOptions:
     window_s: float = 28.0  # at most this much audio per Whisper call (its input is 30 s)
     # cut at the first pause once this much speech is held (live streams: the pipeline passes its
-    # live_min_speech_s; 12 s keeps claims searchable ~15 s after they are said). None, the default
-    # for files: cut only when a full window is held, at its last pause. Whisper's encoder always
-    # reads a padded 30 s, a fixed cost per window: 28-s windows pay it once per ~26 s of speech
-    # (RTF at or below plain faster-whisper's), 12-s windows twice as often, 4-s ones seven times
+    # live_min_speech_s, 4 s, and the PauseCutter adds the transcription backlog). None, the default
+    # for files: cut only when a full window is held, at its last pause. Each Whisper call pays a
+    # fixed encoder pass (a padded 30 s unless the short encoder is on), so 28-s windows pay it
+    # once per ~26 s of speech and short live windows several times as often
     min_speech_s: float | None = None
     step_s: float = 0.5  # how often (in window audio) an early cut is looked for
     min_pause_s: float = 0.3  # a silence this long is a place to cut
@@ -67,6 +67,19 @@ class PauseCutter:
 
     def __init__(self, options: CutterOptions | None = None) -> None:
         self.options = options or CutterOptions()
+        # live streams: how far (s) transcription is behind the recording. Early cuts then wait
+        # for that much more speech, so a transcriber shared by busy streams reads longer windows
+        # (fewer fixed-cost passes) until it has caught up, instead of falling further behind.
+        # Windows then depend on timing, which only a live stream (never re-run) may accept.
+        self.backlog: Callable[[], float] | None = None
+
+    def min_speech_s(self) -> float | None:
+        """Speech held before the next early cut: the live minimum plus the backlog, at most a window."""
+        o = self.options
+        if o.min_speech_s is None:
+            return None
+        lag = max(0.0, self.backlog()) if self.backlog is not None else 0.0
+        return min(o.min_speech_s + lag, o.window_s - o.edge_s)
 
     def run(self, chunks: Iterable[AudioChunk]) -> Iterator[SpeechWindow]:
         o = self.options
@@ -113,9 +126,10 @@ class PauseCutter:
 
     def _first_look(self, rate: int) -> int:
         o = self.options
-        if o.min_speech_s is None:
+        min_speech = self.min_speech_s()
+        if min_speech is None:
             return int(o.window_s * rate)
-        steps = int(np.ceil(o.min_speech_s / o.step_s))  # on the grid, at least min_speech_s in
+        steps = int(np.ceil(min_speech / o.step_s))  # on the grid, at least min_speech_s in
         return max(1, steps * int(o.step_s * rate))
 
     def _decide(
@@ -134,7 +148,7 @@ class PauseCutter:
     def _early_cut(self, audio: np.ndarray, speech: list[tuple[int, int]], rate: int) -> int | None:
         """The first pause after `min_speech_s` of speech, or None (keep listening)."""
         o = self.options
-        need = int((o.min_speech_s or 0.0) * rate)
+        need = int((self.min_speech_s() or 0.0) * rate)
         held = 0
         for i, (start, end) in enumerate(speech):
             held += end - start

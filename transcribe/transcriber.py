@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from transcribe.utterances import (
     split_long,
     split_sentences,
 )
+from transcribe.whisper_model import ShortEncoderWhisperModel
 
 _HALF_WIDTH = str.maketrans("，。！？：；", ",.!?:;")
 
@@ -63,6 +65,12 @@ class DecodeOptions:
     # passes; off: on short windows the pass over the silent tail repeated the prompt
     condition_within_window: bool = False
     max_chars_per_s: float = 12.0
+    # new tokens allowed per second of audio (+16): beam search on a short window can otherwise
+    # run to Whisper's 448-token limit on a loop before a guard throws it away. None: no bound
+    max_tokens_per_s: float | None = 12.0
+    # encode only the audio (+2 s), at least this many seconds, instead of a padded 30 s
+    # (ShortEncoderWhisperModel). None: always 30 s
+    short_encoder_s: float | None = None
     merge_gap_s: float = 0.6  # segments closer than this, without a full stop, are one sentence
     max_utterance_s: float = 8.0  # a longer sentence is split at pauses (then commas)
     split_pause_s: float = 0.5  # a pause between words this long may end an over-long sentence
@@ -114,7 +122,7 @@ class FasterWhisperTranscriber:
         with self._lock:
             if self._model is None:
                 try:
-                    self._model = WhisperModel(
+                    self._model = ShortEncoderWhisperModel(
                         self.model_spec,
                         device=self.device,
                         compute_type=self.compute_type,
@@ -223,19 +231,29 @@ class FasterWhisperTranscriber:
     ) -> list[Any]:
         piece = audio[int(t0 * rate) : int(t1 * rate)]
         kwargs = self._transcribe_kwargs(context)
-        kwargs["without_timestamps"] = len(piece) / rate < self.decode.no_timestamps_below_s
+        d = self.decode
+        seconds = len(piece) / rate
+        kwargs["without_timestamps"] = seconds < d.no_timestamps_below_s
+        if d.max_tokens_per_s is not None:
+            kwargs["max_new_tokens"] = min(200, int(16 + d.max_tokens_per_s * seconds))
         # temperature fallback samples: a fixed seed per call keeps re-runs (and any chunking
         # of the same audio) giving the same text
         ctranslate2.set_random_seed(0)
-        pieces, _ = model.transcribe(piece, **kwargs)
         out = []
-        for segment in pieces:  # a generator: each further pass runs only when asked for
-            out.append(shift_segment(segment, t0))
-            if segment.end >= len(piece) / rate - self.decode.tail_s:
-                # the rest is the pause the cutter cut in: another pass would pay a whole 30-s
-                # encoder pass, and then fall back through every temperature inventing text
-                break
+        with self._encoder_floor(model):
+            pieces, _ = model.transcribe(piece, **kwargs)
+            for segment in pieces:  # a generator: each further pass runs only when asked for
+                out.append(shift_segment(segment, t0))
+                if segment.end >= seconds - d.tail_s:
+                    # the rest is the pause the cutter cut in: another pass would pay a whole
+                    # encoder pass, and then fall back through every temperature inventing text
+                    break
         return out
+
+    def _encoder_floor(self, model: WhisperModel) -> AbstractContextManager[None]:
+        if isinstance(model, ShortEncoderWhisperModel):
+            return model.encoder_floor(self.decode.short_encoder_s)
+        return nullcontext()
 
     def _correct(self, text: str) -> tuple[str, list[Any]]:
         return self.corrector.correct(text) if self.corrector else (text, [])

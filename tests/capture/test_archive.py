@@ -6,6 +6,7 @@ import subprocess
 from datetime import UTC, datetime
 
 import av
+import numpy as np
 import pytest
 
 from capture.archive import StreamArchive, load_manifest
@@ -46,6 +47,22 @@ def test_segments_are_keyframe_aligned_and_contiguous(local_store, tone_video) -
     assert abs(audio_s - 12.0) < 0.2 and all(isinstance(c, AudioChunk) for c in chunks)
     for a, b in zip(chunks, chunks[1:], strict=False):
         assert abs(a.t1 - b.t0) < 1e-6  # audio is gapless on the stream clock
+
+
+def test_live_audio_is_handed_on_every_second_not_per_segment(local_store, tone_video) -> None:
+    _, per_segment = _record(local_store, tone_video, "per-seg")
+    chunks = []
+    with open_input(str(tone_video)) as container:
+        for ev in PyAVSegmenter("per-sec", 4.0, audio_chunk_s=1.0).run(container):
+            if isinstance(ev, AudioChunk):
+                chunks.append(ev)
+    assert len(chunks) >= 10 and all(c.t1 - c.t0 < 1.2 for c in chunks[:-1])
+    for a, b in zip(chunks, chunks[1:], strict=False):  # gapless on the stream clock
+        assert abs(a.t1 - b.t0) < 1e-6
+    # the same audio, only cut finer
+    assert np.array_equal(
+        np.concatenate([c.samples for c in chunks]), np.concatenate([c.samples for c in per_segment])
+    )
 
 
 def test_chain_verifies_and_names_a_flipped_byte(local_store, tone_video) -> None:

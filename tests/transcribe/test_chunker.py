@@ -113,3 +113,17 @@ def test_full_windows_are_cut_late_between_sentences_a_breath_apart() -> None:
     windows = list(PauseCutter(CutterOptions()).run(chunks_of(audio, 10.0)))
     assert all(14.0 <= w.t1 - w.t0 <= 28.0 for w in windows[:-1])
     assert sum(len(w.samples) for w in windows) == len(audio)
+
+
+def test_a_backlog_makes_live_windows_longer_until_it_is_worked_off() -> None:
+    audio, _ = _two_sentences()
+    prompt = list(PauseCutter(CutterOptions(min_speech_s=2.0)).run(chunks_of(audio, 1.0)))
+    behind = PauseCutter(CutterOptions(min_speech_s=2.0))
+    behind.backlog = lambda: 10.0  # transcription 10 s behind: wait for 10 s more speech
+    late = list(behind.run(chunks_of(audio, 1.0)))
+    assert len(late) < len(prompt)
+    assert late[0].t1 - late[0].t0 > prompt[0].t1 - prompt[0].t0
+    assert sum(len(w.samples) for w in late) == len(audio)  # still nothing lost or doubled
+    # never past a full window, however far behind
+    behind.backlog = lambda: 1e6
+    assert behind.min_speech_s() == CutterOptions().window_s - CutterOptions().edge_s
