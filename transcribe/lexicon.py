@@ -209,6 +209,9 @@ COMMERCE_LEXICON: tuple[LexiconTerm, ...] = (
     LexiconTerm("杯套"),
     LexiconTerm("杯刷"),
     LexiconTerm("杯盖"),
+    LexiconTerm("杯身", ("不锈钢", "材质", "保温杯", "杯盖", "容量", "内胆")),
+    # 方形 (square) is a word: only after 也可以/都可以/大家 (孕妇也可以放心用)
+    LexiconTerm("放心", ("也可以", "都可以", "都能", "也能", "大家", "买", "拍")),
     LexiconTerm("不易破"),
     LexiconTerm("补水", _SKIN_CONTEXT),
     LexiconTerm("保湿", _SKIN_CONTEXT),

@@ -18,6 +18,7 @@ from models import ClaimType
 G, P = ClaimType.GIFT, ClaimType.PRICE
 _CL = r"(?:片|个|支|瓶|盒|包|袋|双|件|套|张|条|只|份|罐|管|根|块|把|本|对|副|台|斤|支装|颗|枚|杯|桶|卷|瓶装)"
 _TO = r"(?:你们|你|您|大家|家人们|宝宝们|姐妹们|各位|给你们|给你|给大家|给您)"
+_AND = r"和(?!田)|跟|以及|还有|外加|再加"  # a gift list goes on: 一个杯套和一把杯刷 (not 和田玉)
 _STOP = re.compile(r"(?:哦|啊|呀|哈|了|的话|呢|吧|呗|啦|给|都|还|再|和|跟|加|一起|包邮|就|噢|嘛|咯|喔|免费|到手|作为|当|价值|外加)")
 _NOT_ITEMS = ("比心", "跑车", "玫瑰", "嘉年华", "火箭", "小心心", "人气票", "票", "字", "灯牌", "粉丝团", "钱", "孩子", "一送", "送", "不起", "门", "客", "运费险", "到", "达", "货", "给", "的", "礼物", "没", "句", "首", "声", "波", "赞", "祝福", "花", "上", "走", "回", "出",
               "坐骑", "抖币", "音浪", "荧光棒", "飞机", "惊喜")
@@ -67,7 +68,7 @@ def counted_item(text: str) -> Value:
     return {}
 
 
-@rule(G, rf"(?:赠送|加送|再送|还送|额外送|多送|免费送|白送|附赠|送|赠(?!品))(?!到|达|货|给他|给她|礼物|走|你们走|出去|人|的|我|他|她|了|来|过)(?:{_TO})?\s*({NUM})?\s*({_CL})?\s*([\u4e00-\u9fffa-z0-9]{{0,10}})")
+@rule(G, rf"(?:赠送|加送|再送|还送|额外送|多送|免费送|白送|附赠|送|赠(?!品))(?!到|达|货|给他|给她|礼物|走|你们走|出去|人|的|我|他|她|了|来|过)(?:{_TO})?\s*({NUM})?\s*({_CL})?\s*((?:(?!{_AND})[\u4e00-\u9fffa-z0-9]){{0,10}})")
 def gift_item(h: Hit) -> Value | None:
     found = _gift_item(h)
     if found is None:
@@ -85,6 +86,19 @@ def gift_item(h: Hit) -> Value | None:
     value: Value = {"item": item, "quantity": qty if isinstance(qty, int) else None}
     value["condition"] = cond
     return value
+
+
+@rule(G, rf"(?:{_AND})\s*({NUM})\s*({_CL})\s*((?:(?!{_AND})[\u4e00-\u9fff]){{1,8}})")
+def gift_also(h: Hit) -> Value | None:
+    """The next item of a gift list (再送一个杯套和一把杯刷): its own claim, since each can go missing."""
+    if not re.search(r"(?:赠送|加送|再送|还送|额外送|多送|免费送|白送|附赠|送|赠)[^，。！？]*$", h.before):
+        return None
+    if re.search(r"不|没|别|无", h.before):
+        return None
+    item, qty = _item(h.group(3)), to_number(h.group(1))
+    if not item or not isinstance(qty, int):
+        return None
+    return {"item": item, "quantity": qty, "condition": _gift_condition(h)}
 
 
 def _gift_condition(h: Hit) -> str | None:
@@ -177,6 +191,6 @@ def lowest(h: Hit) -> Value | None:
 
 
 RULES: tuple[Rule, ...] = (
-    gift_item, buy_n_get_m, gift_word,
+    gift_item, gift_also, buy_n_get_m, gift_word,
     full_reduction, nth_item, percent_off, reduction, lowest, cued_amount, unit_amount,
 )

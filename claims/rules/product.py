@@ -59,7 +59,7 @@ def suits_audience(h: Hit) -> Value | None:
     return {"audience": AUDIENCE[h.group(1) or h.group(2)]}
 
 
-@rule(SU, rf"({_AUD_RE})(?=[、和跟与及]?(?:{_AUD_RE})[^，。！？\s]{{0,6}}?(?:可以|能|可|适合|适用))")
+@rule(SU, rf"({_AUD_RE})(?=[，,]?[、和跟与及]?(?:{_AUD_RE})[^，。！？\s]{{0,6}}?(?:可以|能|可|适合|适用))")
 def audience_list(h: Hit) -> Value | None:
     return {"audience": AUDIENCE[h.group(1)]}
 

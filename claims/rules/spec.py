@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from claims.numbers import NUM, to_number
+from claims.numbers import NUM, arabise, to_number
 from claims.rules.base import Hit, Rule, Value, rule
 from models import ClaimType
 
@@ -29,7 +29,9 @@ MATERIALS = (
     "食品级硅胶", "硅胶", "真皮", "头层牛皮", "牛皮", "实木", "纯铜", "钛合金", "陶瓷", "玻璃", "莫代尔", "冰丝",
     "涤纶", "亚麻", "纯羊毛", "鹅绒", "鸭绒", "白鸭绒", "铝合金", "麦饭石",
 )
-_MAT_RE = "|".join(sorted(MATERIALS, key=len, reverse=True))
+# stainless grades however said: 316不锈钢, 三一六不锈钢, 316L
+_STEEL = r"(?:(?:201|304|316|430)[lL]?|二零一|二〇一|三零四|三〇四|三一六|四三零|四三〇)不锈钢"
+_MAT_RE = _STEEL + "|" + "|".join(sorted(MATERIALS, key=len, reverse=True))
 
 
 @rule(SP, rf"({NAMED_RE})(?:是|有|长达|可达|达到|高达|为|大概|差不多|足足|能达到|在){{0,2}}\s*({NUM})\s*({_UNIT_RE}|年|个月|月|天|个小时|小时|%)(?![a-z])")
@@ -64,14 +66,14 @@ def unit_amount(h: Hit) -> Value | None:
     if unit_raw in ("米", "码", "升", "l") and not re.search(r"尺寸|尺码|长|宽|高|码数|容量|装", h.clause_text):
         return None
     attribute, unit = _UNITS[unit_raw]
-    if attribute in ("重量", "尺寸", "层数", "抽数") and not re.search(r"这个|这款|这件|这条|这双|这台|这根|这把|规格|装|一箱|一袋|一盒|一包|一提|一瓶|每袋|每盒|每箱|每包|承重|长度|宽度|尺寸|净含量|容量|加厚|纸巾|抽纸|纸", h.text[h.region_start : h.clause.end]):
+    if attribute in ("重量", "尺寸", "层数", "抽数") and not re.search(r"这个|这款|这件|这条|这双|这台|这根|这把|规格|装|一箱|一袋|一盒|一包|一提|一瓶|每袋|每盒|每箱|每包|承重|长度|宽度|尺寸|净含量|容量|加厚|纸巾|抽纸|纸|一张|每张", h.text[h.region_start : h.clause.end]):
         return None  # 20斤呢, 15厘米的: people's weight and height in chat, not a product spec
     if unit == "g" and re.search(r"内存|存储|运存|手机|电脑|平板", h.clause_text):
         attribute, unit = "存储", "GB"
     return {"attribute": attribute, "amount": n, "unit": unit}
 
 
-@rule(SP, rf"(?:一|每)(?:盒|包|袋|瓶|箱|提)(?:有|是|装|里面有)?({NUM})(片|粒|包|支|抽|颗|个|袋|瓶|卷)")
+@rule(SP, rf"(?:一|1|每)(?:盒|包|袋|瓶|箱|提)(?:有|是|装|里面有)?({NUM})(片|粒|包|支|抽|颗|个|袋|瓶|卷)")
 def pack_count(h: Hit) -> Value | None:
     n = to_number(h.group(1))
     return {"attribute": "规格", "amount": n, "unit": h.group(2)} if n else None
@@ -79,7 +81,8 @@ def pack_count(h: Hit) -> Value | None:
 
 @rule(SP, rf"(?:材质|面料|材料|原料|采用|用的是|用的|选用|内胆|杯身|外壳|机身)(?:是|为|都是|用的是|用的)?(?:100%|百分百|百分之百)?({_MAT_RE})|(?:100%|百分百|百分之百)?({_MAT_RE})(?:材质|面料|的面料|做的|材料)|(?:(?<=[，。！\s])|^)(?:100%|百分百|百分之百)?({_MAT_RE})(?=[，。！\s]|$)")
 def material(h: Hit) -> Value | None:
-    return {"attribute": "材质", "amount": None, "unit": None, "detail": h.group(1) or h.group(2) or h.group(3)}
+    detail = h.group(1) or h.group(2) or h.group(3)
+    return {"attribute": "材质", "amount": None, "unit": None, "detail": arabise(detail).replace("l不", "L不")}
 
 
 RULES: tuple[Rule, ...] = (named_amount, dimensions, pack_count, unit_amount, material)

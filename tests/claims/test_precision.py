@@ -100,3 +100,38 @@ def test_products_file_attributes_the_sample_stream() -> None:
     assert len(attributed) >= 20
     wrong = [(c.quote, c.product) for c in attributed if c.product != expected[c.utterance_id]]
     assert not wrong
+
+
+def test_every_sample_promise_is_extracted_from_the_script_text() -> None:
+    """The sample's own sentences (no ASR): every ground-truth claim, each item of a gift list and
+    each audience of a list its own claim, with its value."""
+    truth = json.loads((ROOT / "samples" / "sample_stream.truth.json").read_text(encoding="utf-8"))
+    ex = ClaimExtractor()
+    missing = []
+    for s in truth["sentences"]:
+        got, _ = ex.extract_utterance(Utterance(id="u", stream_id="s", t0=s["start"], t1=s["end"], text=s["text"]))
+        pool = [c.type.value for c in got]
+        for want in s["claims"]:
+            if want["type"] in pool:
+                pool.remove(want["type"])
+            else:
+                missing.append((s["text"], want["type"]))
+    assert not missing
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("再送一个杯套和一把杯刷", [{"item": "杯套", "quantity": 1}, {"item": "杯刷", "quantity": 1}]),
+        ("上班族，和学生党都适合用", [{"audience": "上班族"}, {"audience": "学生"}]),  # ASR's comma
+        ("杯身是三一六不锈钢", [{"attribute": "材质", "detail": "316不锈钢"}]),
+        ("1提12包，每包100抽", [{"amount": 12, "unit": "包"}, {"amount": 100, "unit": "抽"}]),
+        ("一张只有三层", [{"attribute": "层数", "amount": 3}]),
+        ("今天不送杯套和杯刷", []),
+    ],
+)
+def test_lists_grades_and_written_digits(text: str, values: list[dict]) -> None:
+    got, _ = ClaimExtractor().extract_utterance(Utterance(id="u", stream_id="s", t0=0, t1=3, text=text))
+    assert len(got) == len(values), [(c.type.value, c.value) for c in got]
+    for claim, want in zip(got, values, strict=True):
+        assert want.items() <= claim.value.items()

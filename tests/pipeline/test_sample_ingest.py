@@ -46,10 +46,11 @@ def test_ground_truth_promises_are_found_in_time(ingested: Services, truth: dict
     """Every claim type is found, and most ground-truth promises with their type and time.
 
     Whisper base mishears the sample's accented TTS voice (about 19% CER), so a few promises are
-    lost to ASR; the floor sits under the measured recall (36/43 at the time of writing)."""
+    lost to ASR; the floor sits under the measured recall (41/43 at the time of writing: 杯身是三一六
+    heard as 杯声1316, 杯套和 as 杯头，合). From the script's own text all 43 are found (tests/claims)."""
     report = score_claims(ingested.catalog.claims(stream_id="sample"), truth, TOLERANCE)
     assert all(t["found"] for t in report["per_type"].values() if t["truth"]), report["per_type"]
-    assert report["recall"] >= 0.75, "\n".join(report["misses"])
+    assert report["recall"] >= 0.9, "\n".join(report["misses"])
     assert sum(t["extra"] for t in report["per_type"].values()) <= 0.15 * report["extracted"], report
 
 

@@ -144,6 +144,8 @@ def test_general_dictionary_repair(corrector: DomainCorrector) -> None:
         ("想要更多油会，可以加竹剥微信", "想要更多优惠，可以加主播微信"),
         ("采封后不支持七天无理由", "拆封后不支持七天无理由"),
         ("上班族和学生党都是合用", "上班族和学生党都适合用"),
+        ("孕妇也可以方形用", "孕妇也可以放心用"),  # in/ing; 方形 is a word: only after 也可以…
+        ("杯声是不锈钢的", "杯身是不锈钢的"),  # en/eng, near 不锈钢
     ],
 )
 def test_commerce_vocabulary_in_context(corrector: DomainCorrector, heard: str, meant: str) -> None:
@@ -165,6 +167,8 @@ def test_commerce_vocabulary_in_context(corrector: DomainCorrector, heard: str, 
         "家里有小宝宝的",
         "我们下周搬家",
         "他是合伙人",
+        "这个盒子是方形的",
+        "掌声和杯声",
     ],
 )
 def test_commerce_vocabulary_left_alone_out_of_context(corrector: DomainCorrector, text: str) -> None:
