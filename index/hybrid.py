@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -76,6 +77,7 @@ class HybridIndex:
         self._vector_args = {"flat_limit": flat_limit, "nprobe": nprobe}
         self._lock = threading.RLock()
         self._loaded = False
+        self._saved_at = float("-inf")  # time.monotonic() of the last save
         self._reset()
 
     def _reset(self) -> None:
@@ -153,7 +155,17 @@ class HybridIndex:
             for old in self.directory.glob("snap-*"):
                 if old != snap:
                     shutil.rmtree(old, ignore_errors=True)
+            self._saved_at = time.monotonic()
         return snap
+
+    def save_if_due(self, interval_s: float) -> bool:
+        """Save unless this index was saved less than `interval_s` ago (by any of the streams that
+        share it); True when it saved."""
+        with self._lock:
+            if time.monotonic() - self._saved_at < interval_s:
+                return False
+            self.save()
+            return True
 
     def rebuild(self, batches: Iterable[Batch]) -> int:
         """Replace the whole index with `batches` of (utterances, claims, merchant, started_at), then save."""

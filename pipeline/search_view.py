@@ -22,6 +22,7 @@ from models import SearchFilters, SearchHit
 from pipeline.services import Services
 
 if TYPE_CHECKING:
+    from index.analyzer import JiebaAnalyzer
     from index.hybrid import HybridIndex
 
 
@@ -100,24 +101,46 @@ class SearchView:
         self.services = services
         self._index: HybridIndex | None = None
         self._snapshot: str | None = None
+        self._loading: str | None = None
         self._embedder: CachingEmbedder | None = None
+        self._analyzer: JiebaAnalyzer | None = None
         self._lock = threading.Lock()
 
     def _current(self) -> HybridIndex:
+        """The index of the newest snapshot. A running stream saves one every few seconds: the first
+        request to see it loads it while the others go on searching the previous one (one
+        jieba dictionary for all of them: loading it was most of a reload)."""
         current = self.services.settings.index_dir / "CURRENT"
         try:
             snapshot: str | None = current.read_text(encoding="utf-8").strip()
         except OSError:
             snapshot = None
         with self._lock:
-            if self._index is None or snapshot != self._snapshot:
-                from index.hybrid import HybridIndex
+            if self._index is not None and snapshot in (self._snapshot, self._loading):
+                return self._index
+            if self._index is None:  # nothing to serve meanwhile: open it under the lock
+                self._index, self._snapshot = self._open(), snapshot
+                return self._index
+            self._loading = snapshot
+        try:
+            fresh = self._open()
+        except BaseException:
+            with self._lock:
+                self._loading = None  # the next request tries again
+            raise
+        with self._lock:
+            self._index, self._snapshot, self._loading = fresh, snapshot, None
+        return fresh
 
-                if self._embedder is None:
-                    self._embedder = CachingEmbedder(self.services.embedder)
-                self._index = HybridIndex(self.services.settings.index_dir, self._embedder)
-                self._snapshot = snapshot
-            return self._index
+    def _open(self) -> HybridIndex:
+        from index.analyzer import JiebaAnalyzer
+        from index.hybrid import HybridIndex
+
+        if self._embedder is None:
+            self._embedder = CachingEmbedder(self.services.embedder)
+        if self._analyzer is None:
+            self._analyzer = JiebaAnalyzer()
+        return HybridIndex(self.services.settings.index_dir, self._embedder, analyzer=self._analyzer).load()
 
     def search(
         self,

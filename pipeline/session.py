@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,7 +45,6 @@ class SessionRunner:
         self.stream = stream
         self.products = products or []
         self.on_progress: ProgressFn | None = None
-        self._saved_at = time.monotonic()
 
     def ingest_file(self, path: Path, *, append: bool = False) -> SessionResult:
         """Archive, transcribe, extract and index a recorded file. InputError before anything is written
@@ -137,10 +135,7 @@ class SessionRunner:
         )
         # Other processes (the API, `onrecord search`) see the index through its saved snapshots:
         # save every few seconds while the stream runs, so a promise is findable while on air.
-        now = time.monotonic()
-        if now - self._saved_at >= self.services.settings.index_save_seconds:
-            self.services.index.save()
-            self._saved_at = now
+        self.services.index.save_if_due(self.services.settings.index_save_seconds)
         return claims
 
 

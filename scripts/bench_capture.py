@@ -158,7 +158,9 @@ def concurrency(media: Path, base_url: str, work: Path, max_n: int, seconds: flo
     return {"concurrent_streams": best, "trials": trials}
 
 
-def claim_latency(base_url: str, work: Path, seconds: float) -> dict:
+def claim_latency(base_url: str, work: Path, seconds: float, neighbours: int = 0) -> dict:
+    """Sentence end -> claim in search on one stream, while `neighbours` other streams (the sample
+    looped) are recorded and transcribed by the same process and model."""
     truth = json.loads((SAMPLES / "sample_stream.truth.json").read_text(encoding="utf-8"))
     media = SAMPLES / "sample_stream.mp4"
     services = Services(Settings(data_dir=work / "data-lat"))
@@ -170,6 +172,15 @@ def claim_latency(base_url: str, work: Path, seconds: float) -> dict:
     stop = threading.Event()
     thread = threading.Thread(target=lambda: session.record(stop), daemon=True)
     thread.start()
+    others = [f"{base_url}/latn{i}" for i in range(neighbours)]
+    busy = [
+        LiveSession(services, new_stream(f"latn{i}", source=u, merchant="m"), u, products, config=CONFIG)
+        for i, u in enumerate(others)
+    ]
+    busy_threads = [threading.Thread(target=lambda b=b: b.record(stop), daemon=True) for b in busy]
+    busy_pubs = [publish(media, u, loop=True) for u in others]
+    for t in busy_threads:
+        t.start()
     time.sleep(1.0)  # the recorder retries until the publisher is live; it is started first on purpose
     pub_mono, pub_wall = time.monotonic(), datetime.now(UTC)
     pub = publish(media, url, seconds=seconds)
@@ -198,8 +209,14 @@ def claim_latency(base_url: str, work: Path, seconds: float) -> dict:
     stop.set()
     thread.join(timeout=120)
     pub.wait()
+    for p in busy_pubs:
+        p.terminate()
+        p.wait()
+    for t in busy_threads:
+        t.join(timeout=120)
     q = statistics.quantiles(found, n=20) if len(found) >= 2 else [float("nan")] * 19
     return {
+        "streams": 1 + neighbours,
         "claims": len(found) + len(pending),
         "found": len(found),
         "p50": round(statistics.median(found), 2) if found else None,
@@ -238,6 +255,9 @@ def main() -> None:
     ap.add_argument(
         "--latency-s", type=float, default=205.0, help="seconds of the sample published for latency"
     )
+    ap.add_argument(
+        "--latency-streams", type=int, default=1, help="streams transcribed at once during the latency run"
+    )
     ap.add_argument("--skip", nargs="*", default=[], choices=["cpu", "concurrency", "latency"])
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -257,7 +277,7 @@ def main() -> None:
             if "concurrency" not in args.skip:
                 out.update(concurrency(media, base_url, work, args.max_streams, args.seconds, args.max_lag))
             if "latency" not in args.skip:
-                out["claim_latency_s"] = claim_latency(base_url, work, args.latency_s)
+                out["claim_latency_s"] = claim_latency(base_url, work, args.latency_s, args.latency_streams - 1)
             if args.long_s:
                 out["long_run"] = long_run(base_url, work, args.long_s)
         finally:
