@@ -194,7 +194,7 @@ class FasterWhisperTranscriber:
             if not self._keep(segment, previous):
                 continue
             previous = segment.text
-            words += self._timed_words(segment, ts_map, window.t0)
+            words += self._timed_words(segment, ts_map, window.t0, len(audio) / window.sample_rate)
         # re-decoded stretches interleave with the first pass: word times give the order
         words = punctuate_segment_ends(sorted(words, key=lambda w: w.start), self.decode.merge_gap_s)
         d = self.decode
@@ -297,8 +297,12 @@ class FasterWhisperTranscriber:
         return not (previous and len(text) >= 4 and fuzz.ratio(text, clean_text(previous)) >= 90)
 
     @staticmethod
-    def _timed_words(segment: Any, ts_map: SpeechTimestampsMap, t0: float) -> list[TimedWord]:
-        words = segment.words or []
+    def _timed_words(segment: Any, ts_map: SpeechTimestampsMap, t0: float, audio_s: float) -> list[TimedWord]:
+        words = list(segment.words or [])
+        # a word the aligner gave no time at all, at the very end of the audio, has no speech under
+        # it: Whisper ran on past the end (男人最起码的这个担当 + 活动)
+        while len(words) > 1 and words[-1].end - words[-1].start < 0.01 and words[-1].end >= audio_s - 0.1:
+            words.pop()
         if not words:  # no alignment: the segment as one word
             start = ts_map.get_original_time(segment.start)
             end = ts_map.get_original_time(segment.end, is_end=True)

@@ -129,3 +129,27 @@ def test_sample_stream_promise_terms(whisper_path: str) -> None:
     for term in ("敏感肌", "包邮", "发货", "无理由"):
         if term in "".join(s["text"] for s in truth["sentences"]):
             assert term in text, term
+
+
+def test_a_timeless_word_at_the_very_end_is_dropped_not_one_inside() -> None:
+    from faster_whisper.transcribe import Segment, Word
+    from faster_whisper.vad import SpeechTimestampsMap
+
+    def segment(words: list[Word]) -> Segment:
+        return Segment(0, 0, 0.0, 3.1, "".join(w.word for w in words), [], -0.3, 1.2, 0.01, words, 0.0)
+
+    ts_map = SpeechTimestampsMap([{"start": 0, "end": 3 * 16000 + 1600}], 16000)
+    spoken = [Word(0.0, 1.0, "这个", 0.9), Word(1.0, 2.0, "担", 0.7), Word(2.0, 2.8, "当", 0.6)]
+    tail = segment([*spoken, Word(2.8, 3.06, "活", 0.2), Word(3.06, 3.06, "动", 0.9)])
+    assert [w.text for w in FasterWhisperTranscriber._timed_words(tail, ts_map, 10.0, 3.1)] == [
+        "这个",
+        "担",
+        "当",
+        "活",
+    ]
+    inside = segment([Word(0.0, 1.0, "这个", 0.9), Word(1.0, 1.0, "担", 0.7), Word(1.0, 2.8, "当", 0.6)])
+    assert (
+        len(FasterWhisperTranscriber._timed_words(inside, ts_map, 10.0, 3.1)) == 3
+    )  # no time, but speech goes on after it
+    words = FasterWhisperTranscriber._timed_words(segment(spoken), ts_map, 10.0, 3.1)
+    assert words[0].start == 10.0 and words[-1].segment_end
