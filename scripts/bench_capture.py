@@ -186,6 +186,7 @@ def claim_latency(base_url: str, work: Path, seconds: float, neighbours: int = 0
     pub = publish(media, url, seconds=seconds)
     pending = [(s, c) for s in truth["sentences"] if s["end"] < seconds - 1 for c in s["claims"]]
     found: list[float] = []
+    when: list[tuple[float, float]] = []  # (sentence end on the sample, latency)
     while pending and time.monotonic() - pub_mono < seconds + 30:
         archive = session.recorder.archive
         if archive is None or not archive.manifest.entries:
@@ -204,6 +205,7 @@ def claim_latency(base_url: str, work: Path, seconds: float, neighbours: int = 0
             )  # the sentence's span on the stream
             if any(h.claim is not None and h.claim.t0 <= b and h.claim.t1 >= a for h in hits):
                 found.append(time.monotonic() - pub_mono - sentence["end"])
+                when.append((round(sentence["end"], 1), round(found[-1], 2)))
                 pending.remove(item)
         time.sleep(0.25)
     stop.set()
@@ -221,6 +223,7 @@ def claim_latency(base_url: str, work: Path, seconds: float, neighbours: int = 0
         "found": len(found),
         "p50": round(statistics.median(found), 2) if found else None,
         "p95": round(q[18], 2),
+        "worst": sorted(when, key=lambda w: -w[1])[:5],
     }
 
 
