@@ -88,6 +88,7 @@ class PyAVSegmenter:
         pending: list[np.ndarray] = []
         audio_t0: float | None = None
         samples_out = 0
+        held = 0  # samples in pending
         end = self.t_offset
         failure: CaptureError | None = None
         try:
@@ -105,8 +106,7 @@ class PyAVSegmenter:
                 elif cut_here and t - writer.t0 >= self.target_s:
                     if pending:
                         yield self._chunk(pending, audio_t0, samples_out)
-                        samples_out += sum(len(p) for p in pending)
-                        pending = []
+                        samples_out, pending, held = samples_out + held, [], 0
                     yield writer.close(t)
                     writer = _TsWriter(templates, t, src)
                 if packet.stream is audio:
@@ -114,10 +114,10 @@ class PyAVSegmenter:
                         if audio_t0 is None:
                             audio_t0 = t
                         pending.append(frame)
-                    if self.audio_chunk_samples and sum(map(len, pending)) >= self.audio_chunk_samples:
+                        held += len(frame)
+                    if self.audio_chunk_samples and held >= self.audio_chunk_samples:
                         yield self._chunk(pending, audio_t0, samples_out)
-                        samples_out += sum(len(p) for p in pending)
-                        pending = []
+                        samples_out, pending, held = samples_out + held, [], 0
                 dur = float((packet.duration or 0) * packet.time_base)
                 end = max(end, t + dur)
                 writer.mux(packet)

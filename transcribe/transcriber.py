@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import ctranslate2
 import numpy as np
-from faster_whisper import WhisperModel
 from faster_whisper.vad import SpeechTimestampsMap
 from rapidfuzz import fuzz
 
@@ -114,10 +112,10 @@ class FasterWhisperTranscriber:
         self.corrector = corrector
         self.decode = decode or DecodeOptions()
         self.cutter = PauseCutter(cutter)
-        self._model: WhisperModel | None = None
+        self._model: ShortEncoderWhisperModel | None = None
         self._lock = threading.Lock()
 
-    def load(self) -> WhisperModel:
+    def load(self) -> ShortEncoderWhisperModel:
         """Load the model (once). Raises ConfigError when the model cannot be loaded."""
         with self._lock:
             if self._model is None:
@@ -179,7 +177,7 @@ class FasterWhisperTranscriber:
         return out
 
     def _transcribe_window(
-        self, model: WhisperModel, window: SpeechWindow, context: str
+        self, model: ShortEncoderWhisperModel, window: SpeechWindow, context: str
     ) -> Iterator[Utterance]:
         chunks = [{"start": s, "end": e} for s, e in window.speech]
         audio = np.concatenate([window.samples[s:e] for s, e in window.speech])
@@ -206,7 +204,9 @@ class FasterWhisperTranscriber:
             if utterance is not None:
                 yield utterance
 
-    def _decode_covering(self, model: WhisperModel, audio: np.ndarray, context: str, rate: int) -> list[Any]:
+    def _decode_covering(
+        self, model: ShortEncoderWhisperModel, audio: np.ndarray, context: str, rate: int
+    ) -> list[Any]:
         """Whisper's segments for `audio`, with the speech it skipped decoded separately.
 
         After a sentence that ends without a timestamp Whisper jumps to the end of its 30-s
@@ -227,7 +227,13 @@ class FasterWhisperTranscriber:
         return segments
 
     def _decode(
-        self, model: WhisperModel, audio: np.ndarray, context: str, rate: int, t0: float, t1: float
+        self,
+        model: ShortEncoderWhisperModel,
+        audio: np.ndarray,
+        context: str,
+        rate: int,
+        t0: float,
+        t1: float,
     ) -> list[Any]:
         piece = audio[int(t0 * rate) : int(t1 * rate)]
         kwargs = self._transcribe_kwargs(context)
@@ -240,7 +246,7 @@ class FasterWhisperTranscriber:
         # of the same audio) giving the same text
         ctranslate2.set_random_seed(0)
         out = []
-        with self._encoder_floor(model):
+        with model.encoder_floor(d.short_encoder_s):
             pieces, _ = model.transcribe(piece, **kwargs)
             for segment in pieces:  # a generator: each further pass runs only when asked for
                 out.append(shift_segment(segment, t0))
@@ -249,11 +255,6 @@ class FasterWhisperTranscriber:
                     # encoder pass, and then fall back through every temperature inventing text
                     break
         return out
-
-    def _encoder_floor(self, model: WhisperModel) -> AbstractContextManager[None]:
-        if isinstance(model, ShortEncoderWhisperModel):
-            return model.encoder_floor(self.decode.short_encoder_s)
-        return nullcontext()
 
     def _correct(self, text: str) -> tuple[str, list[Any]]:
         return self.corrector.correct(text) if self.corrector else (text, [])
