@@ -112,6 +112,9 @@ class DomainCorrector:
         self._max_len = 0
         # terms of 3+ syllables by their key with one syllable left out: 百分半 for 百分百
         self._near: dict[tuple[str, ...], list[tuple[_Entry, int]]] = {}
+        # every term and product name as written: a span that already is one is left alone
+        # (无理由退换 is not a mishearing of 无理由退货), and they mark selling talk
+        self._texts: set[str] = set()
         for term in terms:
             self._add(term, is_product=False)
         for product in self.products:
@@ -130,6 +133,7 @@ class DomainCorrector:
         syllables = _term_syllables(term.text)
         if syllables is None or len(syllables) < 2:
             return
+        self._texts.add(term.text)
         key = tuple(_canonical(s) for s in syllables)
         entries = self._index.setdefault(key, [])
         if all(e.term.text != term.text for e in entries):
@@ -146,23 +150,12 @@ class DomainCorrector:
         if not text:
             return text, []
         text, latin = self._correct_latin(text)
-        candidates = self._candidates(text)
         taken = [False] * len(text)
         chars = list(text)
-        corrections: list[Correction] = []
-        # longest, then closest, first; spans never overlap
-        for start, entry, exact in sorted(candidates, key=lambda c: (-len(c[1].syllables), -c[2], c[0])):
-            end = start + len(entry.syllables)
-            if any(taken[start:end]):
-                continue
-            original = text[start:end]
-            chars[start:end] = list(entry.term.text)
-            for i in range(start, end):
-                taken[i] = True
-            reason = "product" if entry.is_product else "pinyin" if exact == len(original) else "pinyin-fuzzy"
-            corrections.append(
-                Correction(original=original, corrected=entry.term.text, position=start, reason=reason)
-            )
+        corrections = self._apply(text, self._candidates(text, text), chars, taken)
+        # terms that need another term near look again once the first pass has repaired those
+        # (归胶 → 硅胶 once 瞎单 is 下单)
+        corrections += self._apply(text, self._candidates(text, "".join(chars), second=True), chars, taken)
         corrected = "".join(chars)
         if self._dictionary is not None:
             self._protect_terms(corrected, taken)
@@ -178,6 +171,25 @@ class DomainCorrector:
         corrected, corrections = fix_link_numbers(corrected, corrections, links)
         return corrected, sorted(corrections, key=lambda c: c.position)
 
+    @staticmethod
+    def _apply(
+        text: str, candidates: list[tuple[int, _Entry, int]], chars: list[str], taken: list[bool]
+    ) -> list[Correction]:
+        """Write the candidates into `chars`, longest, then closest, first; spans never overlap."""
+        corrections: list[Correction] = []
+        for start, entry, exact in sorted(candidates, key=lambda c: (-len(c[1].syllables), -c[2], c[0])):
+            end = start + len(entry.syllables)
+            if any(taken[start:end]):
+                continue
+            original = text[start:end]
+            chars[start:end] = list(entry.term.text)
+            taken[start:end] = [True] * (end - start)
+            reason = "product" if entry.is_product else "pinyin" if exact == len(original) else "pinyin-fuzzy"
+            corrections.append(
+                Correction(original=original, corrected=entry.term.text, position=start, reason=reason)
+            )
+        return corrections
+
     def _protect_terms(self, text: str, taken: list[bool]) -> None:
         # words the lexicon or the products spell correctly are never "repaired" to a dictionary word
         for entries in self._index.values():
@@ -185,7 +197,9 @@ class DomainCorrector:
                 for match in re.finditer(re.escape(entry.term.text), text):
                     taken[match.start() : match.end()] = [True] * (match.end() - match.start())
 
-    def _candidates(self, text: str) -> list[tuple[int, _Entry, int]]:
+    def _candidates(self, text: str, near: str, second: bool = False) -> list[tuple[int, _Entry, int]]:
+        """Spans of `text` that may be mishearings of a term; `near` is the text in which a
+        `near_terms` term looks for another term (the second pass: only those terms)."""
         readings = [_readings(c) for c in text]
         words = _word_spans(text)
         found: list[tuple[int, _Entry, int]] = []
@@ -194,9 +208,13 @@ class DomainCorrector:
                 end = start + length
                 if end > len(text) or not all(readings[start:end]):
                     break
+                if text[start:end] in self._texts:
+                    continue
                 for entry, exact in self._lookup(readings[start:end]):
+                    if entry.term.near_terms != second and second:
+                        continue
                     if text[start:end] != entry.term.text and self._allowed(
-                        text, start, end, entry, words, exact
+                        text, near, start, end, entry, words, exact
                     ):
                         found.append((start, entry, exact))
         return found
@@ -233,13 +251,27 @@ class DomainCorrector:
         return hits
 
     def _allowed(
-        self, text: str, start: int, end: int, entry: _Entry, words: list[tuple[int, int]], exact: int
+        self,
+        text: str,
+        near_text: str,
+        start: int,
+        end: int,
+        entry: _Entry,
+        words: list[tuple[int, int]],
+        exact: int,
     ) -> bool:
         term = entry.term
         before = text[max(0, start - 3) : start]
         if any(before.endswith(b) for b in term.blockers):
             return False
         span = text[start:end]
+        if exact < len(entry.syllables) and len(span) >= 3:
+            other, shared = _words_in_span(text, start, term.text, words)
+            # one syllable of three misheard next to a real word is too little to go on alone
+            if other or (shared and len(span) == 3 and not self._context_near(text, start, end, term)):
+                return False
+        if term.near_terms and not self._near_other_term(near_text, start, end):
+            return False
         freq = jieba.dt.FREQ
         real_word = (
             freq.get(span, 0) > 0
@@ -254,10 +286,16 @@ class DomainCorrector:
         # a two-character near-homophone (薄水 for 补水) is only a guess without context
         if not real_word and not (len(span) == 2 and exact < 2):
             return True
-        if not term.context:
-            return False
+        return self._context_near(text, start, end, term)
+
+    @staticmethod
+    def _context_near(text: str, start: int, end: int, term: LexiconTerm) -> bool:
         near = text[max(0, start - _CONTEXT_RADIUS) : start] + " " + text[end : end + _CONTEXT_RADIUS]
         return any(c in near for c in term.context)
+
+    def _near_other_term(self, text: str, start: int, end: int) -> bool:
+        near = text[max(0, start - _CONTEXT_RADIUS) : start] + " " + text[end : end + _CONTEXT_RADIUS]
+        return any(t in near for t in self._texts)
 
     def _correct_latin(self, text: str) -> tuple[str, list[Correction]]:
         # English product names (TikTok Shop hosts switch): fuzzy match on same-length word runs
@@ -285,6 +323,22 @@ def _combos(readings: list[tuple[str, ...]], limit: int = 16) -> list[tuple[str,
     for options in readings:
         combos = [c + (o,) for c in combos for o in options][:limit]
     return combos
+
+
+def _words_in_span(text: str, start: int, term: str, words: list[tuple[int, int]]) -> tuple[bool, bool]:
+    """(other, shared): whether the span `text[start:start+len(term)]` holds a word of two or
+    more characters that the term does not have in that place (a near-homophone made of real
+    words was probably said: 可以继续 is not 可以机洗, 剥自己 not 保质期), and whether it holds
+    one the term shares (新朋友 and 百分半 share 朋友 and 百分 with 小朋友 and 百分百)."""
+    end = start + len(term)
+    other = shared = False
+    for s, e in words:
+        if start <= s and e <= end and e - s >= 2:
+            if text[s:e] == term[s - start : e - start]:
+                shared = True
+            else:
+                other = True
+    return other, shared
 
 
 def _word_spans(text: str) -> list[tuple[int, int]]:

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 class LexiconTerm:
     """A domain word. `context`: words one of which must be near (±10 characters) before a
     homophone that is itself a real word is replaced; `blockers`: words right before it that
-    say the homophone was meant (别发火)."""
+    say the homophone was meant (别发火); `near_terms`: replace only where another domain term
+    or product name is near (±10 characters), i.e. in selling talk, not in chat (吃吗 is
+    尺码 only in 尺码偏大… talk)."""
 
     text: str
     context: tuple[str, ...] = ()
     blockers: tuple[str, ...] = ()
+    near_terms: bool = False
 
 
 _SHIPPING_CONTEXT = (
@@ -231,4 +234,64 @@ COMMERCE_LEXICON: tuple[LexiconTerm, ...] = (
     LexiconTerm("玻尿酸"),
     LexiconTerm("烟酰胺"),
     LexiconTerm("精华"),
+)
+
+# The wider vocabulary of what hosts sell and promise, by category, written from the platforms'
+# after-sales rules (七日无理由退货, 运费险, 价保), product-detail pages' attribute lists and
+# food/cosmetics labelling terms. A term replaces only a span that is not a word itself and
+# sounds the same on every syllable (前收 → 签收, 争笼 → 蒸笼), or, from three syllables, one
+# that differs by one folded initial or final (寒容量 → 含绒量); a two-character one only near
+# another domain term (`near_terms`): alone, two syllables match too much chat (点呀 → 电压).
+_VOCABULARY: dict[str, str] = {
+    "after_sales": (
+        "签收 拒收 验货 开箱验货 当面检查 上门取件 上门退换 货到付款 先用后付 退货运费 退款 全额退款 "
+        "仅退款 退货退款 换货 补发 漏发 少发 错发 赔付 包退包换 破损包换 坏一赔一 假一罚十 保价 价保 "
+        "退差价 以旧换新 换新 免费换新 全国联保 联保 延保 维修 就近维修 客服 售后无忧"
+    ),
+    "authenticity": (
+        "质检 检测报告 质检报告 防伪 溯源码 授权 官方授权 旗舰店 自营 原装 进口 保税仓 海外直邮 "
+        "产地直发 产地直供 源头工厂 工厂直发 专柜同款 官方正品"
+    ),
+    "logistics": (
+        "冷链 冷链配送 冰袋 泡沫箱 加厚纸箱 偏远地区 江浙沪 港澳台 隔日达 揽收 邮政 德邦 仓库 "
+        "定金 尾款 付款 发出 现货秒发 付款后"
+    ),
+    "price": (
+        "加购 粉丝团 灯牌 限购 返现 返款 再返 立减 直降 券后价 券后 划线价 日常价 活动价 折扣 "
+        "打折 加送 买赠 第二件半价 买二送一 专属优惠券 粉丝专属 新人专享 开票 发票"
+    ),
+    "materials": (
+        "纯棉 全棉 莫代尔 真丝 桑蚕丝 羊毛 羊绒 美利奴 涤纶 锦纶 氨纶 冰丝 天丝 亚麻 牛皮 头层牛皮 "
+        "真皮 硅胶 食品级硅胶 食品级 铝合金 钛合金 陶瓷 高硼硅 实木 竹纤维 竹炭 乳胶 记忆棉 羽绒 "
+        "白鸭绒 白鹅绒 灰鸭绒 含绒量 充绒量 蓬松度 面料 不粘 不粘锅 涂层 麦饭石 铸铁"
+    ),
+    "features": (
+        "容量 功率 电压 毫安 毫安时 续航 快充 充电仓 蓝牙 降噪 主动降噪 防汗 防泼水 防风 防晒 防滑 "
+        "耐磨 透气 速干 保暖 加厚 加绒 抗菌 除菌 除螨 除菌率 抑菌 防霉 防蛀 不起球 不掉色 不缩水 "
+        "不变形 不掉毛 不钻绒 不沾油 机洗 手洗 可以机洗 尺码 码数 偏大 偏小 拍大一码 均码 净含量 "
+        "规格 型号 色差 一键 预约 定时 智能 持久 持久留香 留香"
+    ),
+    "food": (
+        "零添加 无添加 蔗糖 白砂糖 代糖 糖浆 防腐剂 添加剂 香精 色素 反式脂肪酸 配料表 配料 "
+        "生产日期 新货 现烤 现做 现摘 现摘现发 冷冻 冷藏 解冻 常温 真空包装 独立包装 有机 有机认证 "
+        "绿色食品 地理标志 原产地 膨大剂 催熟剂 农药残留 农残 检测合格 甜度 糖度 果径 单果 烂果 "
+        "漏气 胀袋 营养 蛋白质 膳食纤维 低脂 低卡 无糖 控糖 果仁"
+    ),
+    "audience": "糖尿病 哺乳期 一岁以下 过敏体质 小朋友 儿童 宝妈 痘肌 混干皮 孕期",
+    "cosmetics": (
+        "淡斑 抗老 抗皱 紧致 提亮 修护 舒缓 控油 收缩毛孔 去角质 隔离 遮瑕 无酒精 温和 不刺激 "
+        "无刺激 烂脸 泛红 屏障 视黄醇 胶原蛋白 氨基酸 面霜 乳液 爽肤水 洗面奶 眼霜 防晒霜"
+    ),
+    "goods": (
+        "蒸笼 蒸架 锅盖 刀具 菜刀 砧板 挂钩 收纳 置物架 保鲜盒 保鲜膜 垃圾袋 卷纸 湿巾 洗衣液 "
+        "柔顺剂 消毒液 空气炸锅 电热水壶 破壁机 榨汁机 吸尘器 扫地机 加湿器 取暖器 枕头 枕套 "
+        "四件套 床单 被套 浴巾 保护套 保护壳 钢化膜 数据线 充电器 充电宝 移动电源 手套 木勺"
+    ),
+}
+
+COMMERCE_LEXICON += tuple(
+    LexiconTerm(word, near_terms=len(word) == 2)
+    for words in _VOCABULARY.values()
+    for word in dict.fromkeys(words.split())
+    if word not in {t.text for t in COMMERCE_LEXICON}
 )

@@ -118,6 +118,15 @@ def test_domain_corrections_keep_the_original(
         "我们家的东西都是正品",
         "都是我的错",
         "青岛是个好地方",
+        # chat, not selling: two-character vocabulary needs another domain term near
+        "大家晚饭要早点吃吗？",
+        "少喝点呀。",
+        # a near-homophone made of real words was said as it was
+        "福袋没抢到没有关系，待会可以继续抢",
+        "反正进来的新朋友都没有看过",
+        "你好歹意思一下",
+        # already a term: 无理由退换 is not a mishearing of 无理由退货
+        "支持七天无理由退换",
     ],
 )
 def test_no_correction_in_unrelated_context(corrector: DomainCorrector, text: str) -> None:
@@ -146,6 +155,12 @@ def test_general_dictionary_repair(corrector: DomainCorrector) -> None:
         ("上班族和学生党都是合用", "上班族和学生党都适合用"),
         ("孕妇也可以方形用", "孕妇也可以放心用"),  # in/ing; 方形 is a word: only after 也可以…
         ("杯声是不锈钢的", "杯身是不锈钢的"),  # en/eng, near 不锈钢
+        # the wider vocabulary: after-sales, materials, features
+        ("下单再送一个争笼", "下单再送一个蒸笼"),  # near another term (下单)
+        ("瞎单送一个归胶保护套", "下单送一个硅胶保护套"),  # 硅胶 is near 下单 once that is repaired
+        ("洗完吃酒留香", "洗完持久留香"),
+        ("含浓量百分之九十，用的是白鸭蓉", "含绒量百分之九十，用的是白鸭绒"),
+        ("我们上门去见，不用你跑", "我们上门取件，不用你跑"),
     ],
 )
 def test_commerce_vocabulary_in_context(corrector: DomainCorrector, heard: str, meant: str) -> None:
