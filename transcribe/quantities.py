@@ -9,6 +9,12 @@ number, and the claims stage then finds no quantity:
 - 买 (mǎi) heard as 卖/埋/迈/麦 in a buy-N-get-M offer: 卖一盒送一盒 → 买一盒送一盒,
   埋三箱送一箱 → 买三箱送一箱 (a seller says 买 to the buyer; 卖 before 送 is a mishearing);
 - 九 (jiǔ) heard as 酒/久 after a price in 块: 29块酒 → 29块九;
+- 拍 (pāi, to order) heard as 排/牌/派 before a count of packages: 排两件 → 拍两件,
+  排三包包邮 → 拍三包包邮 (排两个小时 stays: 个 is no package);
+- 一 heard as 衣/依/医 before a package or 张, unless it ends a word (上衣套装, 洗衣凝珠): 买衣盒送衣盒 → 买一盒送一盒, 领衣张券 → 领一张券;
+- a spend-and-save offer 满 X 减 Y heard as 买/慢 X 件/简/剪 Y: 买一百件二十 → 满一百减二十,
+  满两百简三十 → 满两百减三十 (only with a threshold of 10 or more and a smaller discount:
+  买两件二十 stays);
 - 十二号链接 heard for 二号链接, when the stream's products are numbered, 12 is not a link
   and 2 is.
 
@@ -20,6 +26,9 @@ from __future__ import annotations
 
 import re
 
+import cn2an
+import jieba
+
 from models import Correction
 
 _NUMERAL = "一二两三四五六七八九十百0-9"
@@ -30,22 +39,65 @@ _SHI = "是事视时实石世式试市室识食拾"
 _TEN_RE = re.compile(rf"(?<=[{_NUMERAL}][{_PACKAGES}])[{_SHI}](?=[{_UNITS}])")
 _TI_RE = re.compile(rf"(?<=[{_NUMERAL}])[Tt](?=[{_NUMERAL}]|只要|只需|就|装|送)")
 _BUY_RE = re.compile(rf"[卖埋迈麦](?=[{_NUMERAL}]+[{_PACKAGES}{_UNITS}]?送)")
+_ORDER_RE = re.compile(rf"[排牌派](?=[{_NUMERAL}]+[{_PACKAGES}单])")
+_ONE_RE = re.compile(r"[衣依医](?=[盒包提箱瓶罐桶套件张])")
 _NINE_RE = re.compile(rf"(?<=[{_NUMERAL}]块)[酒久](?=[，。！？、,.!?\s]|$)")  # 块酒心巧克力 stays
+_OFFER_RE = re.compile(
+    rf"(?<![{_NUMERAL}])([满买慢曼蛮])([{_NUMERAL}千]+)([减件简剪见建检捡])([{_NUMERAL}]+)(?![{_NUMERAL}]*[件个])"
+)
 _DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {str(i): i for i in range(1, 10)}
 _TEEN_LINK_RE = re.compile(r"(?<![0-9一二三四五六七八九十百])(十|1)([一二三四五六七八九1-9])号链接")
 
 
 def repair_units(text: str) -> tuple[str, list[Correction]]:
-    """十, 提, 买 and 九 where Whisper wrote a homophone or a letter; the text keeps its length."""
+    """十, 提, 买, 九, 拍, 一 and 满…减 where Whisper wrote a homophone or a letter; the text
+    keeps its length."""
     corrections: list[Correction] = []
     chars = list(text)
-    for pattern, fixed in ((_TEN_RE, "十"), (_TI_RE, "提"), (_BUY_RE, "买"), (_NINE_RE, "九")):
+    for match in _ONE_RE.finditer(text):
+        jieba.dt.check_initialized()
+        if match.start() and jieba.dt.FREQ.get(text[match.start() - 1 : match.end()], 0) > 0:
+            continue  # 上衣, 洗衣, 中医: the character ends a word
+        chars[match.start()] = "一"
+        corrections.append(
+            Correction(original=match.group(0), corrected="一", position=match.start(), reason="numeral")
+        )
+    for pattern, fixed in (
+        (_TEN_RE, "十"),
+        (_TI_RE, "提"),
+        (_BUY_RE, "买"),
+        (_NINE_RE, "九"),
+        (_ORDER_RE, "拍"),
+    ):
         for match in pattern.finditer(text):
             chars[match.start()] = fixed
             corrections.append(
                 Correction(original=match.group(0), corrected=fixed, position=match.start(), reason="numeral")
             )
-    return "".join(chars), corrections
+    for match in _OFFER_RE.finditer(text):
+        if not _is_offer(match.group(2), match.group(4)):
+            continue
+        for group, fixed in ((1, "满"), (3, "减")):
+            if match.group(group) != fixed:
+                chars[match.start(group)] = fixed
+                corrections.append(
+                    Correction(
+                        original=match.group(group),
+                        corrected=fixed,
+                        position=match.start(group),
+                        reason="numeral",
+                    )
+                )
+    return "".join(chars), sorted(corrections, key=lambda c: c.position)
+
+
+def _is_offer(threshold: str, discount: str) -> bool:
+    """满 X 减 Y: a threshold of 10 or more and a smaller discount."""
+    try:
+        x, y = float(cn2an.cn2an(threshold, "smart")), float(cn2an.cn2an(discount, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return False
+    return x >= 10 and 0 < y < x
 
 
 def fix_link_numbers(
