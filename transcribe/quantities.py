@@ -9,6 +9,8 @@ number, and the claims stage then finds no quantity:
 - 买 (mǎi) heard as 卖/埋/迈/麦 in a buy-N-get-M offer: 卖一盒送一盒 → 买一盒送一盒,
   埋三箱送一箱 → 买三箱送一箱 (a seller says 买 to the buyer; 卖 before 送 is a mishearing);
 - 九 (jiǔ) heard as 酒/久 after a price in 块: 29块酒 → 29块九;
+- 抽 (chōu, the sheets in a pack of tissues) heard as 臭/仇/丑/愁 after a number: 每包100臭 →
+  每包100抽 (no other word of that sound follows a count);
 - 拍 (pāi, to order) heard as 排/牌/派 before a count of packages: 排两件 → 拍两件,
   排三包包邮 → 拍三包包邮 (排两个小时 stays: 个 is no package);
 - 一 heard as 衣/依/医 before a package or 张, unless it ends a word (上衣套装, 洗衣凝珠): 买衣盒送衣盒 → 买一盒送一盒, 领衣张券 → 领一张券;
@@ -39,6 +41,7 @@ _SHI = "是事视时实石世式试市室识食拾"
 _TEN_RE = re.compile(rf"(?<=[{_NUMERAL}][{_PACKAGES}])[{_SHI}](?=[{_UNITS}])")
 _TI_RE = re.compile(rf"(?<=[{_NUMERAL}])[Tt](?=[{_NUMERAL}]|只要|只需|就|装|送)")
 _BUY_RE = re.compile(rf"[卖埋迈麦](?=[{_NUMERAL}]+[{_PACKAGES}{_UNITS}]?送)")
+_SHEETS_RE = re.compile(rf"(?<=[{_NUMERAL}])[臭仇丑愁瞅](?![\u4e00-\u9fff])")
 _ORDER_RE = re.compile(rf"[排牌派](?=[{_NUMERAL}]+[{_PACKAGES}单])")
 _ONE_RE = re.compile(r"[衣依医](?=[盒包提箱瓶罐桶套件张])")
 _NINE_RE = re.compile(rf"(?<=[{_NUMERAL}]块)[酒久](?=[，。！？、,.!?\s]|$)")  # 块酒心巧克力 stays
@@ -50,7 +53,7 @@ _TEEN_LINK_RE = re.compile(r"(?<![0-9一二三四五六七八九十百])(十|1)(
 
 
 def repair_units(text: str) -> tuple[str, list[Correction]]:
-    """十, 提, 买, 九, 拍, 一 and 满…减 where Whisper wrote a homophone or a letter; the text
+    """十, 提, 买, 九, 拍, 抽, 一 and 满…减 where Whisper wrote a homophone or a letter; the text
     keeps its length."""
     corrections: list[Correction] = []
     chars = list(text)
@@ -68,6 +71,7 @@ def repair_units(text: str) -> tuple[str, list[Correction]]:
         (_BUY_RE, "买"),
         (_NINE_RE, "九"),
         (_ORDER_RE, "拍"),
+        (_SHEETS_RE, "抽"),
     ):
         for match in pattern.finditer(text):
             chars[match.start()] = fixed
