@@ -14,6 +14,8 @@ number, and the claims stage then finds no quantity:
 - 拍 (pāi, to order) heard as 排/牌/派 before a count of packages: 排两件 → 拍两件,
   排三包包邮 → 拍三包包邮 (排两个小时 stays: 个 is no package);
 - 一 heard as 衣/依/医 before a package or 张, unless it ends a word (上衣套装, 洗衣凝珠): 买衣盒送衣盒 → 买一盒送一盒, 领衣张券 → 领一张券;
+- 和 heard as 合 (both hé) opening a clause before a count, the next item of a list:
+  再送一个杯套，合一把杯刷 → 再送一个杯套，和一把杯刷;
 - a spend-and-save offer 满 X 减 Y heard as 买/慢 X 件/简/剪 Y: 买一百件二十 → 满一百减二十,
   满两百简三十 → 满两百减三十 (only with a threshold of 10 or more and a smaller discount:
   买两件二十 stays);
@@ -42,6 +44,7 @@ _TEN_RE = re.compile(rf"(?<=[{_NUMERAL}][{_PACKAGES}])[{_SHI}](?=[{_UNITS}])")
 _TI_RE = re.compile(rf"(?<=[{_NUMERAL}])[Tt](?=[{_NUMERAL}]|只要|只需|就|装|送)")
 _BUY_RE = re.compile(rf"[卖埋迈麦](?=[{_NUMERAL}]+[{_PACKAGES}{_UNITS}]?送)")
 _SHEETS_RE = re.compile(rf"(?<=[{_NUMERAL}])[臭仇丑愁瞅](?![\u4e00-\u9fff])")
+_AND_RE = re.compile(r"(?<=[，,、\s])合(?=[一两二三四五六七八九十1-9][把个支瓶盒包袋张条双套件只片])")
 _ORDER_RE = re.compile(rf"[排牌派](?=[{_NUMERAL}]+[{_PACKAGES}单])")
 _ONE_RE = re.compile(r"[衣依医](?=[盒包提箱瓶罐桶套件张])")
 _NINE_RE = re.compile(rf"(?<=[{_NUMERAL}]块)[酒久](?=[，。！？、,.!?\s]|$)")  # 块酒心巧克力 stays
@@ -53,7 +56,7 @@ _TEEN_LINK_RE = re.compile(r"(?<![0-9一二三四五六七八九十百])(十|1)(
 
 
 def repair_units(text: str) -> tuple[str, list[Correction]]:
-    """十, 提, 买, 九, 拍, 抽, 一 and 满…减 where Whisper wrote a homophone or a letter; the text
+    """十, 提, 买, 九, 拍, 抽, 和, 一 and 满…减 where Whisper wrote a homophone or a letter; the text
     keeps its length."""
     corrections: list[Correction] = []
     chars = list(text)
@@ -72,6 +75,7 @@ def repair_units(text: str) -> tuple[str, list[Correction]]:
         (_NINE_RE, "九"),
         (_ORDER_RE, "拍"),
         (_SHEETS_RE, "抽"),
+        (_AND_RE, "和"),
     ):
         for match in pattern.finditer(text):
             chars[match.start()] = fixed

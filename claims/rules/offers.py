@@ -19,6 +19,7 @@ G, P = ClaimType.GIFT, ClaimType.PRICE
 _CL = r"(?:片|个|支|瓶|盒|包|袋|双|件|套|张|条|只|份|罐|管|根|块|把|本|对|副|台|斤|支装|颗|枚|杯|桶|卷|瓶装)"
 _TO = r"(?:你们|你|您|大家|家人们|宝宝们|姐妹们|各位|给你们|给你|给大家|给您)"
 _AND = r"和(?!田)|跟|以及|还有|外加|再加"  # a gift list goes on: 一个杯套和一把杯刷 (not 和田玉)
+_PEOPLE = r"朋友|家人|姐妹|闺蜜|老公|老婆|孩子|宝宝|妈妈|爸爸|同事|同学"
 _STOP = re.compile(r"(?:哦|啊|呀|哈|了|的话|呢|吧|呗|啦|给|都|还|再|和|跟|加|一起|包邮|就|噢|嘛|咯|喔|免费|到手|作为|当|价值|外加)")
 _NOT_ITEMS = ("比心", "跑车", "玫瑰", "嘉年华", "火箭", "小心心", "人气票", "票", "字", "灯牌", "粉丝团", "钱", "孩子", "一送", "送", "不起", "门", "客", "运费险", "到", "达", "货", "给", "的", "礼物", "没", "句", "首", "声", "波", "赞", "祝福", "花", "上", "走", "回", "出",
               "坐骑", "抖币", "音浪", "荧光棒", "飞机", "惊喜")
@@ -91,12 +92,17 @@ def gift_item(h: Hit) -> Value | None:
 @rule(G, rf"(?:{_AND})\s*({NUM})\s*({_CL})\s*((?:(?!{_AND})[\u4e00-\u9fff]){{1,8}})")
 def gift_also(h: Hit) -> Value | None:
     """The next item of a gift list (再送一个杯套和一把杯刷): its own claim, since each can go missing."""
-    if not re.search(r"(?:赠送|加送|再送|还送|额外送|多送|免费送|白送|附赠|送|赠)[^，。！？]*$", h.before):
-        return None
-    if re.search(r"不|没|别|无", h.before):
+    gives = r"(?:赠送|加送|再送|还送|额外送|多送|免费送|白送|附赠|送|赠)[^，。！？]*$"
+    # the list may go on after a pause: 再送一个杯套，和一把杯刷, when that clause is the item
+    # alone (not 和一个朋友一起买)
+    opens_clause = not h.before.strip()
+    before = h.previous_clause.rstrip("，,、 ") if opens_clause else h.before
+    if not re.search(gives, before) or re.search(r"不|没|别|无", before):
         return None
     item, qty = _item(h.group(3)), to_number(h.group(1))
     if not item or not isinstance(qty, int):
+        return None
+    if opens_clause and (len(item) > 4 or h.m.end() < h.clause.end or re.search(_PEOPLE, item)):
         return None
     return {"item": item, "quantity": qty, "condition": _gift_condition(h)}
 

@@ -79,7 +79,9 @@ def pack_count(h: Hit) -> Value | None:
     return {"attribute": "规格", "amount": n, "unit": h.group(2)} if n else None
 
 
-@rule(SP, rf"(?:材质|面料|材料|原料|采用|用的是|用的|选用|内胆|杯身|外壳|机身)(?:是|为|都是|用的是|用的)?(?:100%|百分百|百分之百)?({_MAT_RE})|(?:100%|百分百|百分之百)?({_MAT_RE})(?:材质|面料|的面料|做的|材料)|(?:(?<=[，。！\s])|^)(?:100%|百分百|百分之百)?({_MAT_RE})(?=[，。！\s]|$)")
+# after a part (杯身, 内胆…) a grade the steel rule does not know (杯身1316不锈钢: 是 heard as 十)
+# still says the material; the unknown digits are left out of the value
+@rule(SP, rf"(?:材质|面料|材料|原料|采用|用的是|用的|选用|内胆|杯身|外壳|机身)(?:是|为|都是|用的是|用的)?(?:100%|百分百|百分之百)?(?:(?!(?:201|304|316|430)[lL]?不锈钢)[0-9]{{2,5}}(?=不锈钢))?({_MAT_RE})|(?:100%|百分百|百分之百)?({_MAT_RE})(?:材质|面料|的面料|做的|材料)|(?:(?<=[，。！\s])|^)(?:100%|百分百|百分之百)?({_MAT_RE})(?=[，。！\s]|$)")
 def material(h: Hit) -> Value | None:
     detail = h.group(1) or h.group(2) or h.group(3)
     return {"attribute": "材质", "amount": None, "unit": None, "detail": arabise(detail).replace("l不", "L不")}

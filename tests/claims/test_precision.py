@@ -73,8 +73,11 @@ def test_the_same_words_as_a_sellers_promise_still_count(text: str, type_: str) 
 
 @pytest.mark.parametrize(
     ("text", "condition"),
-    [("前100名下单送化妆包", {"前100名", "下单"}), ("满200送一个收纳袋", {"满200元"}),
-     ("今晚拍下的送两片面膜", {"今晚", "下单"})],
+    [
+        ("前100名下单送化妆包", {"前100名", "下单"}),
+        ("满200送一个收纳袋", {"满200元"}),
+        ("今晚拍下的送两片面膜", {"今晚", "下单"}),
+    ],
 )
 def test_gift_conditions(text: str, condition: set[str]) -> None:
     gift = next(c for c in EX.extract_text(text)[0] if c.type.value == "gift")
@@ -92,8 +95,10 @@ def test_products_file_attributes_the_sample_stream() -> None:
 
     products = load_products(ROOT / "samples" / "products.json")
     truth = json.loads((ROOT / "samples" / "sample_stream.truth.json").read_text(encoding="utf-8"))
-    utts = [Utterance(id=f"u{s['i']}", stream_id="sample", t0=s["start"], t1=s["end"], text=s["text"])
-            for s in truth["sentences"]]
+    utts = [
+        Utterance(id=f"u{s['i']}", stream_id="sample", t0=s["start"], t1=s["end"], text=s["text"])
+        for s in truth["sentences"]
+    ]
     expected = {f"u{s['i']}": s["product"] for s in truth["sentences"]}
     claims = list(ClaimExtractor(products).run(utts))
     attributed = [c for c in claims if expected[c.utterance_id]]
@@ -109,7 +114,9 @@ def test_every_sample_promise_is_extracted_from_the_script_text() -> None:
     ex = ClaimExtractor()
     missing = []
     for s in truth["sentences"]:
-        got, _ = ex.extract_utterance(Utterance(id="u", stream_id="s", t0=s["start"], t1=s["end"], text=s["text"]))
+        got, _ = ex.extract_utterance(
+            Utterance(id="u", stream_id="s", t0=s["start"], t1=s["end"], text=s["text"])
+        )
         pool = [c.type.value for c in got]
         for want in s["claims"]:
             if want["type"] in pool:
@@ -128,6 +135,12 @@ def test_every_sample_promise_is_extracted_from_the_script_text() -> None:
         ("1提12包，每包100抽", [{"amount": 12, "unit": "包"}, {"amount": 100, "unit": "抽"}]),
         ("一张只有三层", [{"attribute": "层数", "amount": 3}]),
         ("今天不送杯套和杯刷", []),
+        # the list goes on after a pause; a person after 和 is company, not a gift
+        ("再送一个杯套，和一把杯刷", [{"item": "杯套", "quantity": 1}, {"item": "杯刷", "quantity": 1}]),
+        ("下单送面膜，和一个好朋友分享", [{"item": "面膜"}]),
+        # a grade the steel rule does not know (是 heard as 十: 1316) still names the material
+        ("杯身1316不锈钢", [{"attribute": "材质", "detail": "不锈钢"}]),
+        ("杯身是316不锈钢", [{"attribute": "材质", "detail": "316不锈钢"}]),
     ],
 )
 def test_lists_grades_and_written_digits(text: str, values: list[dict]) -> None:
