@@ -211,7 +211,7 @@ class DomainCorrector:
                 if text[start:end] in self._texts:
                     continue
                 for entry, exact in self._lookup(readings[start:end]):
-                    if entry.term.near_terms != second and second:
+                    if second and not entry.term.near_terms:
                         continue
                     if text[start:end] != entry.term.text and self._allowed(
                         text, near, start, end, entry, words, exact
@@ -290,11 +290,11 @@ class DomainCorrector:
 
     @staticmethod
     def _context_near(text: str, start: int, end: int, term: LexiconTerm) -> bool:
-        near = text[max(0, start - _CONTEXT_RADIUS) : start] + " " + text[end : end + _CONTEXT_RADIUS]
+        near = _around(text, start, end)
         return any(c in near for c in term.context)
 
     def _near_other_term(self, text: str, start: int, end: int) -> bool:
-        near = text[max(0, start - _CONTEXT_RADIUS) : start] + " " + text[end : end + _CONTEXT_RADIUS]
+        near = _around(text, start, end)
         return any(t in near for t in self._texts)
 
     def _correct_latin(self, text: str) -> tuple[str, list[Correction]]:
@@ -323,6 +323,11 @@ def _combos(readings: list[tuple[str, ...]], limit: int = 16) -> list[tuple[str,
     for options in readings:
         combos = [c + (o,) for c in combos for o in options][:limit]
     return combos
+
+
+def _around(text: str, start: int, end: int) -> str:
+    """The characters within `_CONTEXT_RADIUS` on either side of a span (a space between)."""
+    return text[max(0, start - _CONTEXT_RADIUS) : start] + " " + text[end : end + _CONTEXT_RADIUS]
 
 
 def _words_in_span(text: str, start: int, term: str, words: list[tuple[int, int]]) -> tuple[bool, bool]:
