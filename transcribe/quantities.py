@@ -60,14 +60,18 @@ def repair_units(text: str) -> tuple[str, list[Correction]]:
     keeps its length."""
     corrections: list[Correction] = []
     chars = list(text)
+
+    def fix(position: int, original: str, fixed: str) -> None:
+        chars[position] = fixed
+        corrections.append(
+            Correction(original=original, corrected=fixed, position=position, reason="numeral")
+        )
+
     for match in _ONE_RE.finditer(text):
         jieba.dt.check_initialized()
         if match.start() and jieba.dt.FREQ.get(text[match.start() - 1 : match.end()], 0) > 0:
             continue  # 上衣, 洗衣, 中医: the character ends a word
-        chars[match.start()] = "一"
-        corrections.append(
-            Correction(original=match.group(0), corrected="一", position=match.start(), reason="numeral")
-        )
+        fix(match.start(), match.group(0), "一")
     for pattern, fixed in (
         (_TEN_RE, "十"),
         (_TI_RE, "提"),
@@ -78,24 +82,12 @@ def repair_units(text: str) -> tuple[str, list[Correction]]:
         (_AND_RE, "和"),
     ):
         for match in pattern.finditer(text):
-            chars[match.start()] = fixed
-            corrections.append(
-                Correction(original=match.group(0), corrected=fixed, position=match.start(), reason="numeral")
-            )
+            fix(match.start(), match.group(0), fixed)
     for match in _OFFER_RE.finditer(text):
-        if not _is_offer(match.group(2), match.group(4)):
-            continue
-        for group, fixed in ((1, "满"), (3, "减")):
-            if match.group(group) != fixed:
-                chars[match.start(group)] = fixed
-                corrections.append(
-                    Correction(
-                        original=match.group(group),
-                        corrected=fixed,
-                        position=match.start(group),
-                        reason="numeral",
-                    )
-                )
+        if _is_offer(match.group(2), match.group(4)):
+            for group, fixed in ((1, "满"), (3, "减")):
+                if match.group(group) != fixed:
+                    fix(match.start(group), match.group(group), fixed)
     return "".join(chars), sorted(corrections, key=lambda c: c.position)
 
 
