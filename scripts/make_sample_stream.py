@@ -93,8 +93,6 @@ class BakerMandarinVoice:
     interpreters are used directly here.
     """
 
-    voice = "baker"
-
     def __init__(self, speed: float = 1.0) -> None:
         self.speed = speed
         self._tts: Any = None

@@ -192,10 +192,9 @@ class DomainCorrector:
 
     def _protect_terms(self, text: str, taken: list[bool]) -> None:
         # words the lexicon or the products spell correctly are never "repaired" to a dictionary word
-        for entries in self._index.values():
-            for entry in entries:
-                for match in re.finditer(re.escape(entry.term.text), text):
-                    taken[match.start() : match.end()] = [True] * (match.end() - match.start())
+        for term in self._texts:
+            for match in re.finditer(re.escape(term), text):
+                taken[match.start() : match.end()] = [True] * (match.end() - match.start())
 
     def _candidates(self, text: str, near: str, second: bool = False) -> list[tuple[int, _Entry, int]]:
         """Spans of `text` that may be mishearings of a term; `near` is the text in which a

@@ -289,9 +289,9 @@ _VOCABULARY: dict[str, str] = {
     ),
 }
 
+_WRITTEN = {t.text for t in COMMERCE_LEXICON}  # a term written above keeps its context words
 COMMERCE_LEXICON += tuple(
     LexiconTerm(word, near_terms=len(word) == 2)
-    for words in _VOCABULARY.values()
-    for word in dict.fromkeys(words.split())
-    if word not in {t.text for t in COMMERCE_LEXICON}
+    for word in dict.fromkeys(w for words in _VOCABULARY.values() for w in words.split())
+    if word not in _WRITTEN
 )
