@@ -57,6 +57,9 @@ streams: tts-venv
 	$(BIN)/python scripts/make_long_stream.py --script scripts/heldout_stream_script.json --out $(CACHE)/heldout_kokoro
 	$(TTS_VENV)/bin/python scripts/make_long_stream.py --script scripts/heldout_stream_script.json \
 	  --voices baker --speed 0.9 --out $(CACHE)/heldout_baker
+	$(TTS_VENV)/bin/python scripts/make_long_stream.py --script scripts/heldout2_stream_script.json \
+	  --voices baker --speed 0.9 --out $(CACHE)/heldout2_baker
+	$(BIN)/python scripts/make_long_stream.py --script scripts/heldout2_stream_script.json --out $(CACHE)/heldout2_kokoro
 
 clean:
 	rm -rf onrecord-data .pytest_cache
