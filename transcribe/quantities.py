@@ -19,6 +19,9 @@ number, and the claims stage then finds no quantity:
 - a spend-and-save offer 满 X 减 Y heard as 买/慢 X 件/简/剪 Y: 买一百件二十 → 满一百减二十,
   满两百简三十 → 满两百减三十 (only with a threshold of 10 or more and a smaller discount:
   买两件二十 stays);
+- a measure word heard as another character of the very same sound (tones included) right
+  after a number: 一盒有30代 → 30袋, 两贯 → 两罐, 39-45马 → 39-45码, 二百二十福 → 二百二十伏;
+  not where the number and the character make a word (两代, 四声), nor after 第 or a lone 一;
 - 十二号链接 heard for 二号链接, when the stream's products are numbered, 12 is not a link
   and 2 is.
 
@@ -29,9 +32,11 @@ the text's length; the link repair shortens it by one character and moves later 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import cn2an
 import jieba
+from pypinyin import Style, pinyin
 
 from models import Correction
 
@@ -51,6 +56,17 @@ _NINE_RE = re.compile(rf"(?<=[{_NUMERAL}]块)[酒久](?=[，。！？、,.!?\s]|
 _OFFER_RE = re.compile(
     rf"(?<![{_NUMERAL}])([满买慢曼蛮])([{_NUMERAL}千]+)([减件简剪见建检捡])([{_NUMERAL}]+)(?![{_NUMERAL}]*[件个])"
 )
+# commerce measure words and units, by their reading as a measure word
+_MEASURES = {
+    "袋": "dai4", "盒": "he2", "箱": "xiang1", "瓶": "ping2", "罐": "guan4", "包": "bao1",
+    "片": "pian4", "支": "zhi1", "只": "zhi1", "件": "jian4", "双": "shuang1", "套": "tao4",
+    "斤": "jin1", "克": "ke4", "升": "sheng1", "块": "kuai4", "元": "yuan2", "提": "ti2",
+    "桶": "tong3", "杯": "bei1", "粒": "li4", "颗": "ke1", "条": "tiao2", "张": "zhang1",
+    "把": "ba3", "台": "tai2", "对": "dui4", "份": "fen4", "卷": "juan3", "根": "gen1",
+    "码": "ma3", "伏": "fu2", "瓦": "wa3", "米": "mi3", "管": "guan3", "捆": "kun3",
+}  # fmt: skip
+_AFTER_NUMBER_RE = re.compile(rf"(?<![第{_NUMERAL}])[{_NUMERAL}]+([\u4e00-\u9fff])")
+_CN = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 _DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {str(i): i for i in range(1, 10)}
 _TEEN_LINK_RE = re.compile(r"(?<![0-9一二三四五六七八九十百])(十|1)([一二三四五六七八九1-9])号链接")
 
@@ -83,12 +99,40 @@ def repair_units(text: str) -> tuple[str, list[Correction]]:
     ):
         for match in pattern.finditer(text):
             fix(match.start(), match.group(0), fixed)
+    for match in _AFTER_NUMBER_RE.finditer(text):
+        if match.group(0)[:-1] == "一":
+            continue  # 一 alone starts too many words: 一见如故, 上了一课, 一箭三连
+        measure = _measure_heard(text, match.start(1), match.group(0)[:-1])
+        if measure:
+            fix(match.start(1), match.group(1), measure)
     for match in _OFFER_RE.finditer(text):
         if _is_offer(match.group(2), match.group(4)):
             for group, fixed in ((1, "满"), (3, "减")):
                 if match.group(group) != fixed:
                     fix(match.start(group), match.group(group), fixed)
     return "".join(chars), sorted(corrections, key=lambda c: c.position)
+
+
+def _measure_heard(text: str, at: int, number: str) -> str | None:
+    """The one measure word that sounds exactly like `text[at]` (after `number`), or None."""
+    char = text[at]
+    if char in _MEASURES or char in _NUMERAL or char in "和合平":  # 一和二; 80平 (square metres)
+        return None
+    found = {m for m, reading in _MEASURES.items() if reading == _toned(char)}
+    if len(found) != 1:
+        return None
+    jieba.dt.check_initialized()
+    # 两代 or 四声 is a word; 45马 is not 五马, a number of several digits makes no word
+    last = "" if len(number) > 1 and number.isdigit() else _CN.get(number[-1], number[-1])
+    if (last and jieba.dt.FREQ.get(last + char, 0) > 0) or jieba.dt.FREQ.get(text[at : at + 2], 0) > 0:
+        return None  # 两代, 四声; 代表, 声音
+    return found.pop()
+
+
+@lru_cache(maxsize=4096)
+def _toned(char: str) -> str:
+    """The character's usual reading (是 is shi4, not also ti2)."""
+    return pinyin(char, style=Style.TONE3, neutral_tone_with_five=True)[0][0]
 
 
 def _is_offer(threshold: str, discount: str) -> bool:

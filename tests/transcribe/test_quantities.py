@@ -28,7 +28,18 @@ from transcribe.quantities import repair_units
             "再送一个杯套，和一把杯刷。",
         ),  # 和 heard as 合 before a count  # 拍 (to order) heard as 排
         ("今天买衣盒送衣盒，再领衣张券。", "今天买一盒送一盒，再领一张券。"),
+        # a measure word heard as a character of the same sound and tone, after a number
+        ("1盒有30代，每袋25克。", "1盒有30袋，每袋25克。"),
+        ("一盒两贯，总共500克。", "一盒两罐，总共500克。"),
+        ("男款39-45马。", "男款39-45码。"),
+        ("是不是二百二十福的？", "是不是二百二十伏的？"),
         # not quantities: left as they are
+        ("两代人都爱吃。", "两代人都爱吃。"),  # 两代 is a word
+        ("第3代产品。", "第3代产品。"),
+        ("他叫了两声。", "他叫了两声。"),  # 声 is no measure word of that tone
+        ("一见如故。", "一见如故。"),  # a lone 一 starts too many words
+        ("房子有80平。", "房子有80平。"),  # square metres
+        ("1号和2号链接。", "1号和2号链接。"),
         ("买两件二十。", "买两件二十。"),  # a threshold under 10 is no spend-and-save offer
         ("买一百件二十件。", "买一百件二十件。"),
         ("排两个小时的队。", "排两个小时的队。"),
