@@ -21,12 +21,13 @@ from rapidfuzz import fuzz
 
 from models import Correction, Product
 from transcribe.homophones import DictionaryHomophones
-from transcribe.lexicon import COMMERCE_LEXICON, LexiconTerm
+from transcribe.lexicon import COMMERCE_LEXICON, KNOWN_WORDS, LexiconTerm
 from transcribe.quantities import fix_link_numbers, repair_units
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _CONTEXT_RADIUS = 10
-_COMMON_CHAR_FREQ = 50_000  # jieba counts; 有 423,765, 时 103,735, 油 5,665
+_COMMON_CHAR_FREQ = 50_000
+_RARE_WORD_FREQ = 50  # a jieba word rarer than this inside a span is no evidence it was said (鸟店)  # jieba counts; 有 423,765, 时 103,735, 油 5,665
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("r", "n"), ("h", "f"))
 _FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"), ("uan", "un"))
 _INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
@@ -144,18 +145,22 @@ class DomainCorrector:
                     self._near.setdefault(key[:i] + ("*",) + key[i + 1 :], []).append((entry, i))
         self._max_len = max(self._max_len, len(syllables))
 
-    def correct(self, text: str) -> tuple[str, list[Correction]]:
+    def correct(self, text: str, before: str = "") -> tuple[str, list[Correction]]:
         """Return (corrected text, corrections). Replacements keep the span's length, so a
-        correction's `position` is its offset in both the original and the corrected text."""
+        correction's `position` is its offset in both the original and the corrected text.
+        `before`: what was said just before (the previous sentence), where a `near_terms` term
+        also looks for another domain term: selling talk runs across sentences."""
         if not text:
             return text, []
         text, latin = self._correct_latin(text)
         taken = [False] * len(text)
         chars = list(text)
-        corrections = self._apply(text, self._candidates(text, text), chars, taken)
+        lead = before[-_CONTEXT_RADIUS:]
+        corrections = self._apply(text, self._candidates(text, lead + text, len(lead)), chars, taken)
         # terms that need another term near look again once the first pass has repaired those
         # (归胶 → 硅胶 once 瞎单 is 下单)
-        corrections += self._apply(text, self._candidates(text, "".join(chars), second=True), chars, taken)
+        near = lead + "".join(chars)
+        corrections += self._apply(text, self._candidates(text, near, len(lead), second=True), chars, taken)
         corrected = "".join(chars)
         if self._dictionary is not None:
             self._protect_terms(corrected, taken)
@@ -196,10 +201,13 @@ class DomainCorrector:
             for match in re.finditer(re.escape(term), text):
                 taken[match.start() : match.end()] = [True] * (match.end() - match.start())
 
-    def _candidates(self, text: str, near: str, second: bool = False) -> list[tuple[int, _Entry, int]]:
-        """Spans of `text` that may be mishearings of a term; `near` is the text in which a
-        `near_terms` term looks for another term (the second pass: only those terms)."""
-        readings = [_readings(c) for c in text]
+    def _candidates(
+        self, text: str, near: str, lead: int, second: bool = False
+    ) -> list[tuple[int, _Entry, int]]:
+        """Spans of `text` that may be mishearings of a term; `near` is the text (`text` after
+        `lead` characters said before it) in which a `near_terms` term looks for another term
+        (the second pass: only those terms)."""
+        readings = _text_readings(text)
         words = _word_spans(text)
         found: list[tuple[int, _Entry, int]] = []
         for start in range(len(text)):
@@ -212,8 +220,10 @@ class DomainCorrector:
                 for entry, exact in self._lookup(readings[start:end]):
                     if second and not entry.term.near_terms:
                         continue
-                    if text[start:end] != entry.term.text and self._allowed(
-                        text, near, start, end, entry, words, exact
+                    if not _numerals_agree(text[start:end], entry.term.text):
+                        continue
+                    if _as_numerals(text[start:end]) != entry.term.text and self._allowed(
+                        text, (near, lead), start, end, entry, words, exact
                     ):
                         found.append((start, entry, exact))
         return found
@@ -252,7 +262,7 @@ class DomainCorrector:
     def _allowed(
         self,
         text: str,
-        near_text: str,
+        near: tuple[str, int],
         start: int,
         end: int,
         entry: _Entry,
@@ -269,11 +279,17 @@ class DomainCorrector:
             # one syllable of three misheard next to a real word is too little to go on alone
             if other or (shared and len(span) == 3 and not self._context_near(text, start, end, term)):
                 return False
-        if term.near_terms and not self._near_other_term(near_text, start, end):
-            return False
+        near_text, lead = near
+        if term.near_terms and not self._near_other_term(near_text, start + lead, end + lead):
+            # a term of three or more syllables, heard exactly in each character's usual reading,
+            # over no common word of its own and no very common character, can stand alone (击雪草 →
+            # 积雪草; 都降级 holds 降级, 手机可 holds 可, 还喝的 is hai he de: they stay)
+            if not self._stands_alone(text, start, entry, words):
+                return False
         freq = jieba.dt.FREQ
         real_word = (
             freq.get(span, 0) > 0
+            or span in KNOWN_WORDS
             or any((s < start < e) or (s < end < e) for s, e in words if e - s >= 2)
             # in a two-character span a very common character (有, 是, 在) is more likely
             # meant than misheard: 每包有十片 must not become 每包邮十片
@@ -288,13 +304,32 @@ class DomainCorrector:
         return self._context_near(text, start, end, term)
 
     @staticmethod
+    def _stands_alone(text: str, start: int, entry: _Entry, words: list[tuple[int, int]]) -> bool:
+        span = text[start : start + len(entry.syllables)]
+        freq = jieba.dt.FREQ
+        end = start + len(span)
+        if len(span) < 3 or any(
+            start <= s and e <= end and e - s >= 2 and freq.get(text[s:e], 0) >= _RARE_WORD_FREQ
+            for s, e in words
+            if text[s:e] != entry.term.text[s - start : e - start]
+        ):
+            return False
+        return all(
+            c == t or (_text_readings(c)[0][:1] == (s,) and freq.get(c, 0) < _COMMON_CHAR_FREQ)
+            for c, t, s in zip(span, entry.term.text, entry.syllables, strict=True)
+        )
+
+    @staticmethod
     def _context_near(text: str, start: int, end: int, term: LexiconTerm) -> bool:
         near = _around(text, start, end)
         return any(c in near for c in term.context)
 
     def _near_other_term(self, text: str, start: int, end: int) -> bool:
+        """Another domain term within reach, or the span is what a gift is: 送一个争笼."""
         near = _around(text, start, end)
-        return any(t in near for t in self._texts)
+        return any(t in near for t in self._texts) or bool(
+            _GIFT_SLOT_RE.search(text[max(0, start - 6) : start])
+        )
 
     def _correct_latin(self, text: str) -> tuple[str, list[Correction]]:
         # English product names (TikTok Shop hosts switch): fuzzy match on same-length word runs
@@ -310,6 +345,31 @@ class DomainCorrector:
                     )
                     break
         return text, corrections
+
+
+# the item of a gift: 送一个…, 加送一把…, 再送两包… (the count and its measure word right before)
+_GIFT_SLOT_RE = re.compile(r"送[一两二三四五六七八九十0-9]+[个把双支瓶盒包袋张套份条只件对副]$")
+_NUMERALS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
+_NUMERAL_CHARS = "零一二两三四五六七八九十"
+
+
+def _as_numerals(span: str) -> str:
+    return "".join(_NUMERALS.get(c, c) for c in span)
+
+
+def _numerals_agree(span: str, term: str) -> bool:
+    """A digit in the span stands only for a numeral of the term (0天加 → 零添加, not 4级 → 食剂)."""
+    return all(t in _NUMERAL_CHARS for c, t in zip(span, term, strict=True) if c in _NUMERALS)
+
+
+def _text_readings(text: str) -> list[tuple[str, ...]]:
+    """Each character's readings; a lone digit reads as its numeral (0天加 is 零添加 heard),
+    a digit in a longer number has none (30 is not 三零)."""
+    readings = [_readings(c) for c in text]
+    for i, c in enumerate(text):
+        if c in _NUMERALS and not (i and text[i - 1].isdigit()) and not text[i + 1 : i + 2].isdigit():
+            readings[i] = _readings(_NUMERALS[c])
+    return readings
 
 
 def _latin_runs(text: str, n_words: int) -> list[re.Match[str]]:

@@ -199,9 +199,13 @@ class FasterWhisperTranscriber:
         sentences = split_long(
             split_sentences(monotonic(words, window.t0)), d.max_utterance_s, d.split_pause_s
         )
+        before = context  # the text said before this window, then each sentence's own
         for sentence in sentences:
-            utterance = build_utterance(window.stream_id, sentence, self._correct)
+            utterance = build_utterance(
+                window.stream_id, sentence, lambda text, said=before: self._correct(text, said)
+            )
             if utterance is not None:
+                before = utterance.text
                 yield utterance
 
     def _decode_covering(
@@ -256,8 +260,8 @@ class FasterWhisperTranscriber:
                     break
         return out
 
-    def _correct(self, text: str) -> tuple[str, list[Any]]:
-        return self.corrector.correct(text) if self.corrector else (text, [])
+    def _correct(self, text: str, before: str = "") -> tuple[str, list[Any]]:
+        return self.corrector.correct(text, before) if self.corrector else (text, [])
 
     def _transcribe_kwargs(self, context: str) -> dict[str, Any]:
         d = self.decode

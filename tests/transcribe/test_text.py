@@ -161,6 +161,12 @@ def test_general_dictionary_repair(corrector: DomainCorrector) -> None:
         ("洗完吃酒留香", "洗完持久留香"),
         ("含浓量百分之九十，用的是白鸭蓉", "含绒量百分之九十，用的是白鸭绒"),
         ("我们上门去见，不用你跑", "我们上门取件，不用你跑"),
+        # a digit said as a numeral of the term (0 is ling)
+        ("0天加，老人小孩都能吃", "零添加，老人小孩都能吃"),
+        # the goods vocabulary: three syllables heard exactly, over no common word, stand alone
+        ("再送一个豆猫帮", "再送一个逗猫棒"),
+        ("每一支都有中文标签和报官单", "每一支都有中文标签和报关单"),
+        ("买三箱送一个隔鸟店", "买三箱送一个隔尿垫"),  # 鸟店 is in jieba, but rare
     ],
 )
 def test_commerce_vocabulary_in_context(corrector: DomainCorrector, heard: str, meant: str) -> None:
@@ -184,6 +190,13 @@ def test_commerce_vocabulary_in_context(corrector: DomainCorrector, heard: str, 
         "他是合伙人",
         "这个盒子是方形的",
         "掌声和杯声",
+        "7天无理由，放心拍",  # a digit for the term's own numeral is no mishearing
+        "灯牌又4级了",  # 4 is no numeral of 诱食剂
+        "会员都降级了",  # 降级 is a word: not 豆浆机
+        "手机可别抖啊",  # 可 is too common a character to be 壳 misheard
+        "你还喝的下酒吗",  # 的 read di, 喝 as he: not 复合底
+        "我在抖音上看到的",  # a word jieba does not know is still a word: not 痘印
+        "你怎么能走呢",  # 么能 is not 默认 because 走 or 发 is near
     ],
 )
 def test_commerce_vocabulary_left_alone_out_of_context(corrector: DomainCorrector, text: str) -> None:
@@ -200,3 +213,9 @@ def test_link_number_fixed_only_with_numbered_products() -> None:
     assert DomainCorrector().correct("接下来十二号链接")[0] == "接下来十二号链接"
     many = [Product(id=f"p{i}", name=f"商品{i}", link=i) for i in range(1, 13)]
     assert DomainCorrector(products=many).correct("接下来12号链接")[0] == "接下来12号链接"
+
+
+def test_selling_talk_runs_across_sentences(corrector: DomainCorrector) -> None:
+    """A two-character term needs another domain term near: the sentence before counts."""
+    assert corrector.correct("今天劝后九十九。")[0] == "今天劝后九十九。"
+    assert corrector.correct("今天劝后九十九。", before="原价一百五十九，今天包邮。")[0] == "今天券后九十九。"
