@@ -11,7 +11,7 @@ replacement is returned as a `Correction`, so the original words stay on record.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -197,9 +197,16 @@ class DomainCorrector:
 
     def _protect_terms(self, text: str, taken: list[bool]) -> None:
         # words the lexicon or the products spell correctly are never "repaired" to a dictionary word
-        for term in self._texts:
-            for match in re.finditer(re.escape(term), text):
-                taken[match.start() : match.end()] = [True] * (match.end() - match.start())
+        for start, end in self._term_spans(text):
+            taken[start:end] = [True] * (end - start)
+
+    def _term_spans(self, text: str, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int]]:
+        """(start, end) of every term or product name written in `text[lo:hi]`."""
+        hi = len(text) if hi is None else hi
+        for start in range(lo, hi - 1):
+            for end in range(start + 2, min(hi, start + self._max_len) + 1):
+                if text[start:end] in self._texts:
+                    yield start, end
 
     def _candidates(
         self, text: str, near: str, lead: int, second: bool = False
@@ -327,7 +334,7 @@ class DomainCorrector:
     def _near_other_term(self, text: str, start: int, end: int) -> bool:
         """Another domain term within reach, or the span is what a gift is: 送一个争笼."""
         near = _around(text, start, end)
-        return any(t in near for t in self._texts) or bool(
+        return next(self._term_spans(near), None) is not None or bool(
             _GIFT_SLOT_RE.search(text[max(0, start - 6) : start])
         )
 
