@@ -8,7 +8,8 @@
 CER: Simplified, letters and digits only, over the labelled clips of PROVENANCE.md.
 Promise-word accuracy (any media + truth pair: the sample's truth, or the long stream's from
 scripts/make_long_stream.py): the sentence's `promise_words` where the truth lists them, else
-the jieba words of its claim quotes, numbers normalised (a word also counts written in digits),
+the jieba words of its claim quotes, numbers normalised (a word also counts written in digits,
+and a range or size with its sign: 39-45 for 三十九到四十五),
 found in our text within ±2 s of the sentence. Corrections: how many were made and how many
 were right (the corrected word is in the truth near that time, the original is not). Each
 pair also gets the real-time factor of ours and of plain faster-whisper on its audio, one after
@@ -125,6 +126,13 @@ def digit_form(word: str) -> str:
     return re.sub("[零一二两三四五六七八九十百千万]+", convert, word)
 
 
+def written_forms(word: str) -> set[str]:
+    """The word as said and as it may be written: digits for numerals (四点 → 4点), and a range
+    or size with its sign, which `norm` drops (三十九到四十五 → 39-45, 四十八乘七十四 → 48×74)."""
+    digits = digit_form(word)
+    return {word, digits, re.sub(r"(?<=\d)[到至乘](?=\d)", "", digits)}
+
+
 def sentence_promise_words(sentence: dict) -> list[str]:
     """The sentence's own `promise_words` (the long stream's truth) where it lists them, else
     the jieba words of its claim quotes (the sample's truth)."""
@@ -149,7 +157,7 @@ def bench_terms(utterances: list, truth: dict, slack: float = 2.0) -> dict:
         hyp = near(sentence["start"], sentence["end"])
         for word in sentence_promise_words(sentence):
             total += 1
-            if word in hyp or digit_form(word) in hyp:
+            if any(form in hyp for form in written_forms(word)):
                 right += 1
             else:
                 missed.append(word)
