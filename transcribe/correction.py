@@ -148,8 +148,9 @@ class DomainCorrector:
     def correct(self, text: str, before: str = "") -> tuple[str, list[Correction]]:
         """Return (corrected text, corrections). Replacements keep the span's length, so a
         correction's `position` is its offset in both the original and the corrected text.
-        `before`: what was said just before (the previous sentence), where a `near_terms` term
-        also looks for another domain term: selling talk runs across sentences."""
+        `before`: what was said just before (the previous sentence), where a term's context
+        words and another domain term (`near_terms`) are also looked for: talk runs across
+        sentences (…加厚纸箱。发火 …)."""
         if not text:
             return text, []
         text, latin = self._correct_latin(text)
@@ -277,6 +278,7 @@ class DomainCorrector:
         exact: int,
     ) -> bool:
         term = entry.term
+        near_text, lead = near
         before = text[max(0, start - 3) : start]
         if any(before.endswith(b) for b in term.blockers):
             return False
@@ -284,9 +286,12 @@ class DomainCorrector:
         if exact < len(entry.syllables) and len(span) >= 3:
             other, shared = _words_in_span(text, start, term.text, words)
             # one syllable of three misheard next to a real word is too little to go on alone
-            if other or (shared and len(span) == 3 and not self._context_near(text, start, end, term)):
+            if other or (
+                shared
+                and len(span) == 3
+                and not self._context_near(near_text, start + lead, end + lead, term)
+            ):
                 return False
-        near_text, lead = near
         if term.near_terms and not self._near_other_term(near_text, start + lead, end + lead):
             # a term of three or more syllables, heard exactly in each character's usual reading,
             # over no common word of its own and no very common character, can stand alone (击雪草 →
@@ -308,7 +313,7 @@ class DomainCorrector:
         # a two-character near-homophone (薄水 for 补水) is only a guess without context
         if not real_word and not (len(span) == 2 and exact < 2):
             return True
-        return self._context_near(text, start, end, term)
+        return self._context_near(near_text, start + lead, end + lead, term)
 
     @staticmethod
     def _stands_alone(text: str, start: int, entry: _Entry, words: list[tuple[int, int]]) -> bool:
