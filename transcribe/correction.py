@@ -150,7 +150,7 @@ class DomainCorrector:
         correction's `position` is its offset in both the original and the corrected text.
         `before`: what was said just before (the previous sentence), where a term's context
         words and another domain term (`near_terms`) are also looked for: talk runs across
-        sentences (…加厚纸箱。发火 …)."""
+        sentences (可以换快递，| 顺风的 → 顺丰)."""
         if not text:
             return text, []
         text, latin = self._correct_latin(text)

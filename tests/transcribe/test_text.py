@@ -219,3 +219,6 @@ def test_selling_talk_runs_across_sentences(corrector: DomainCorrector) -> None:
     """A two-character term needs another domain term near: the sentence before counts."""
     assert corrector.correct("今天劝后九十九。")[0] == "今天劝后九十九。"
     assert corrector.correct("今天劝后九十九。", before="原价一百五十九，今天包邮。")[0] == "今天券后九十九。"
+    # context words too: 顺风 (a tail wind) is 顺丰 only near courier talk
+    assert corrector.correct("顺风的。")[0] == "顺风的。"
+    assert corrector.correct("顺风的。", before="可以换快递，")[0] == "顺丰的。"
