@@ -26,8 +26,8 @@ from transcribe.quantities import fix_link_numbers, repair_units
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _CONTEXT_RADIUS = 10
-_COMMON_CHAR_FREQ = 50_000
-_RARE_WORD_FREQ = 50  # a jieba word rarer than this inside a span is no evidence it was said (鸟店)  # jieba counts; 有 423,765, 时 103,735, 油 5,665
+_COMMON_CHAR_FREQ = 50_000  # jieba counts; 有 423,765, 时 103,735, 油 5,665
+_RARE_WORD_FREQ = 50  # a jieba word rarer than this inside a span is no evidence it was said (鸟店)
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("r", "n"), ("h", "f"))
 _FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"), ("uan", "un"))
 _INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
@@ -158,10 +158,11 @@ class DomainCorrector:
         chars = list(text)
         lead = before[-_CONTEXT_RADIUS:]
         corrections = self._apply(text, self._candidates(text, lead + text, len(lead)), chars, taken)
-        # terms that need another term near look again once the first pass has repaired those
-        # (归胶 → 硅胶 once 瞎单 is 下单)
-        near = lead + "".join(chars)
-        corrections += self._apply(text, self._candidates(text, near, len(lead), second=True), chars, taken)
+        # terms that need another term or a context word near look again once the first pass
+        # has repaired those (归胶 → 硅胶 once 瞎单 is 下单, 杯声 → 杯身 once 不秀钢 is 不锈钢)
+        if corrections:
+            near = lead + "".join(chars)
+            corrections += self._apply(text, self._candidates(text, near, len(lead)), chars, taken)
         corrected = "".join(chars)
         if self._dictionary is not None:
             self._protect_terms(corrected, taken)
@@ -201,20 +202,17 @@ class DomainCorrector:
         for start, end in self._term_spans(text):
             taken[start:end] = [True] * (end - start)
 
-    def _term_spans(self, text: str, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int]]:
-        """(start, end) of every term or product name written in `text[lo:hi]`."""
-        hi = len(text) if hi is None else hi
-        for start in range(lo, hi - 1):
-            for end in range(start + 2, min(hi, start + self._max_len) + 1):
+    def _term_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of every term or product name written in `text`."""
+        for start in range(len(text) - 1):
+            for end in range(start + 2, min(len(text), start + self._max_len) + 1):
                 if text[start:end] in self._texts:
                     yield start, end
 
-    def _candidates(
-        self, text: str, near: str, lead: int, second: bool = False
-    ) -> list[tuple[int, _Entry, int]]:
+    def _candidates(self, text: str, near: str, lead: int) -> list[tuple[int, _Entry, int]]:
         """Spans of `text` that may be mishearings of a term; `near` is the text (`text` after
-        `lead` characters said before it) in which a `near_terms` term looks for another term
-        (the second pass: only those terms)."""
+        `lead` characters said before it, corrected in the second pass) in which context words
+        and, for a `near_terms` term, another term are looked for."""
         readings = _text_readings(text)
         words = _word_spans(text)
         found: list[tuple[int, _Entry, int]] = []
@@ -226,8 +224,6 @@ class DomainCorrector:
                 if text[start:end] in self._texts:
                     continue
                 for entry, exact in self._lookup(readings[start:end]):
-                    if second and not entry.term.near_terms:
-                        continue
                     if not _numerals_agree(text[start:end], entry.term.text):
                         continue
                     if _as_numerals(text[start:end]) != entry.term.text and self._allowed(
@@ -294,8 +290,8 @@ class DomainCorrector:
                 return False
         if term.near_terms and not self._near_other_term(near_text, start + lead, end + lead):
             # a term of three or more syllables, heard exactly in each character's usual reading,
-            # over no common word of its own and no very common character, can stand alone (击雪草 →
-            # 积雪草; 都降级 holds 降级, 手机可 holds 可, 还喝的 is hai he de: they stay)
+            # over no common word of its own and no very common character, can stand alone
+            # (豆猫帮 → 逗猫棒; 都降级 holds 降级, 手机可 holds 可, 还喝的 is hai he de: they stay)
             if not self._stands_alone(text, start, entry, words):
                 return False
         freq = jieba.dt.FREQ
@@ -327,7 +323,7 @@ class DomainCorrector:
         ):
             return False
         return all(
-            c == t or (_text_readings(c)[0][:1] == (s,) and freq.get(c, 0) < _COMMON_CHAR_FREQ)
+            c == t or (_readings(c)[:1] == (s,) and freq.get(c, 0) < _COMMON_CHAR_FREQ)
             for c, t, s in zip(span, entry.term.text, entry.syllables, strict=True)
         )
 

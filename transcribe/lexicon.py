@@ -231,6 +231,8 @@ COMMERCE_LEXICON: tuple[LexiconTerm, ...] = (
     LexiconTerm("原生木浆"),
     LexiconTerm("无荧光剂"),
     LexiconTerm("抽纸"),
+    # 至今 is a word: tissue talk only (至今尺寸是… → 纸巾尺寸是…)
+    LexiconTerm("纸巾", ("尺寸", "抽纸", "每包", "层", "木浆", "擦手", "擦脸", "湿水")),
     LexiconTerm("成分"),
     LexiconTerm("玻尿酸"),
     LexiconTerm("烟酰胺"),

@@ -161,6 +161,9 @@ def test_general_dictionary_repair(corrector: DomainCorrector) -> None:
         ("洗完吃酒留香", "洗完持久留香"),
         ("含浓量百分之九十，用的是白鸭蓉", "含绒量百分之九十，用的是白鸭绒"),
         ("我们上门去见，不用你跑", "我们上门取件，不用你跑"),
+        # a context word repaired in the same sentence counts (不秀钢 → 不锈钢, then 杯身)
+        ("杯声1316不秀钢", "杯身1316不锈钢"),
+        ("每包100抽，至今尺寸是195毫米", "每包100抽，纸巾尺寸是195毫米"),  # 至今 is a word
         # a digit said as a numeral of the term (0 is ling)
         ("0天加，老人小孩都能吃", "零添加，老人小孩都能吃"),
         # the goods vocabulary: three syllables heard exactly, over no common word, stand alone
@@ -197,6 +200,7 @@ def test_commerce_vocabulary_in_context(corrector: DomainCorrector, heard: str, 
         "你还喝的下酒吗",  # 的 read di, 喝 as he: not 复合底
         "我在抖音上看到的",  # a word jieba does not know is still a word: not 痘印
         "你怎么能走呢",  # 么能 is not 默认 because 走 or 发 is near
+        "至今还没抽到福袋",
     ],
 )
 def test_commerce_vocabulary_left_alone_out_of_context(corrector: DomainCorrector, text: str) -> None:
