@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from models import Correction, Product
 from transcribe.homophones import DictionaryHomophones
 from transcribe.lexicon import COMMERCE_LEXICON, KNOWN_WORDS, LexiconTerm
-from transcribe.quantities import fix_link_numbers, repair_units
+from transcribe.quantities import DIGIT_NUMERALS, fix_link_numbers, repair_units
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _CONTEXT_RADIUS = 10
@@ -357,17 +357,16 @@ class DomainCorrector:
 
 # the item of a gift: 送一个…, 加送一把…, 再送两包… (the count and its measure word right before)
 _GIFT_SLOT_RE = re.compile(r"送[一两二三四五六七八九十0-9]+[个把双支瓶盒包袋张套份条只件对副]$")
-_NUMERALS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 _NUMERAL_CHARS = "零一二两三四五六七八九十"
 
 
 def _as_numerals(span: str) -> str:
-    return "".join(_NUMERALS.get(c, c) for c in span)
+    return "".join(DIGIT_NUMERALS.get(c, c) for c in span)
 
 
 def _numerals_agree(span: str, term: str) -> bool:
     """A digit in the span stands only for a numeral of the term (0天加 → 零添加, not 4级 → 食剂)."""
-    return all(t in _NUMERAL_CHARS for c, t in zip(span, term, strict=True) if c in _NUMERALS)
+    return all(t in _NUMERAL_CHARS for c, t in zip(span, term, strict=True) if c in DIGIT_NUMERALS)
 
 
 def _text_readings(text: str) -> list[tuple[str, ...]]:
@@ -375,8 +374,8 @@ def _text_readings(text: str) -> list[tuple[str, ...]]:
     a digit in a longer number has none (30 is not 三零)."""
     readings = [_readings(c) for c in text]
     for i, c in enumerate(text):
-        if c in _NUMERALS and not (i and text[i - 1].isdigit()) and not text[i + 1 : i + 2].isdigit():
-            readings[i] = _readings(_NUMERALS[c])
+        if c in DIGIT_NUMERALS and not (i and text[i - 1].isdigit()) and not text[i + 1 : i + 2].isdigit():
+            readings[i] = _readings(DIGIT_NUMERALS[c])
     return readings
 
 

@@ -66,7 +66,7 @@ _MEASURES = {
     "码": "ma3", "伏": "fu2", "瓦": "wa3", "米": "mi3", "管": "guan3", "捆": "kun3",
 }  # fmt: skip
 _AFTER_NUMBER_RE = re.compile(rf"(?<![第{_NUMERAL}])[{_NUMERAL}]+([\u4e00-\u9fff])")
-_CN = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
+DIGIT_NUMERALS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))  # how a digit is said
 _DIGIT = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {str(i): i for i in range(1, 10)}
 _TEEN_LINK_RE = re.compile(r"(?<![0-9一二三四五六七八九十百])(十|1)([一二三四五六七八九1-9])号链接")
 
@@ -123,7 +123,7 @@ def _measure_heard(text: str, at: int, number: str) -> str | None:
         return None
     jieba.dt.check_initialized()
     # 两代 or 四声 is a word; 45马 is not 五马, a number of several digits makes no word
-    last = "" if len(number) > 1 and number.isdigit() else _CN.get(number[-1], number[-1])
+    last = "" if len(number) > 1 and number.isdigit() else DIGIT_NUMERALS.get(number[-1], number[-1])
     if (last and jieba.dt.FREQ.get(last + char, 0) > 0) or jieba.dt.FREQ.get(text[at : at + 2], 0) > 0:
         return None  # 两代, 四声; 代表, 声音
     return found.pop()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -201,9 +202,7 @@ class FasterWhisperTranscriber:
         )
         before = context  # the text said before this window, then each sentence's own
         for sentence in sentences:
-            utterance = build_utterance(
-                window.stream_id, sentence, lambda text, said=before: self._correct(text, said)
-            )
+            utterance = build_utterance(window.stream_id, sentence, partial(self._correct, before=before))
             if utterance is not None:
                 before = utterance.text
                 yield utterance
