@@ -314,14 +314,9 @@ class DomainCorrector:
     @staticmethod
     def _stands_alone(text: str, start: int, entry: _Entry, words: list[tuple[int, int]]) -> bool:
         span = text[start : start + len(entry.syllables)]
-        freq = jieba.dt.FREQ
-        end = start + len(span)
-        if len(span) < 3 or any(
-            start <= s and e <= end and e - s >= 2 and freq.get(text[s:e], 0) >= _RARE_WORD_FREQ
-            for s, e in words
-            if text[s:e] != entry.term.text[s - start : e - start]
-        ):
+        if len(span) < 3 or _words_in_span(text, start, entry.term.text, words, _RARE_WORD_FREQ)[0]:
             return False
+        freq = jieba.dt.FREQ
         return all(
             c == t or (_readings(c)[:1] == (s,) and freq.get(c, 0) < _COMMON_CHAR_FREQ)
             for c, t, s in zip(span, entry.term.text, entry.syllables, strict=True)
@@ -396,18 +391,21 @@ def _around(text: str, start: int, end: int) -> str:
     return text[max(0, start - _CONTEXT_RADIUS) : start] + " " + text[end : end + _CONTEXT_RADIUS]
 
 
-def _words_in_span(text: str, start: int, term: str, words: list[tuple[int, int]]) -> tuple[bool, bool]:
+def _words_in_span(
+    text: str, start: int, term: str, words: list[tuple[int, int]], min_freq: int = 0
+) -> tuple[bool, bool]:
     """(other, shared): whether the span `text[start:start+len(term)]` holds a word of two or
     more characters that the term does not have in that place (a near-homophone made of real
     words was probably said: 可以继续 is not 可以机洗, 剥自己 not 保质期), and whether it holds
-    one the term shares (新朋友 and 百分半 share 朋友 and 百分 with 小朋友 and 百分百)."""
+    one the term shares (新朋友 and 百分半 share 朋友 and 百分 with 小朋友 and 百分百). An other
+    word counts only from `min_freq` in jieba's counts."""
     end = start + len(term)
     other = shared = False
     for s, e in words:
         if start <= s and e <= end and e - s >= 2:
             if text[s:e] == term[s - start : e - start]:
                 shared = True
-            else:
+            elif jieba.dt.FREQ.get(text[s:e], 0) >= min_freq:
                 other = True
     return other, shared
 
