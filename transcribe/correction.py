@@ -224,7 +224,9 @@ class DomainCorrector:
                 if text[start:end] in self._texts:
                     continue
                 for entry, exact in self._lookup(readings[start:end]):
-                    if not _numerals_agree(text[start:end], entry.term.text):
+                    if not _numerals_agree(text[start:end], entry.term.text) or _numeral_misheard(
+                        text[start:end], entry, readings[start:end]
+                    ):
                         continue
                     if _as_numerals(text[start:end]) != entry.term.text and self._allowed(
                         text, (near, lead), start, end, entry, words, exact
@@ -247,7 +249,12 @@ class DomainCorrector:
                     # two-character terms match exactly on each character's usual reading
                     # (猫 can be read miao, but 猫砂 is not 秒杀), or fuzzily with context
                     usual = sum(s == r[0] for s, r in zip(entry.syllables, readings, strict=True))
-                    if usual == 2 or (fuzzy <= 1 and entry.term.context):
+                    # a syllable heard fuzzily, through its usual reading (虾 is xia, not ha: 虾和 ≠ 发货)
+                    folded = all(
+                        s in r or _canonical(r[0]) == _canonical(s)
+                        for s, r in zip(entry.syllables, readings, strict=True)
+                    )
+                    if usual == 2 or (fuzzy <= 1 and entry.term.context and folded):
                         hits.append((entry, usual))
                 elif fuzzy <= len(entry.syllables) // 3:
                     hits.append((entry, exact))
@@ -279,7 +286,12 @@ class DomainCorrector:
         if any(before.endswith(b) for b in term.blockers):
             return False
         span = text[start:end]
-        if exact < len(entry.syllables) and len(span) >= 3:
+        # heard exactly only through a rarer reading (给 as ji: 视频给 for 食品级) is a near match too
+        usual = all(
+            _readings(c)[:1] == (s,) or c == t
+            for c, t, s in zip(span, term.text, entry.syllables, strict=True)
+        )
+        if (exact < len(entry.syllables) or not usual) and len(span) >= 3:
             other, shared = _words_in_span(text, start, term.text, words)
             # one syllable of three misheard next to a real word is too little to go on alone
             if other or (
@@ -288,6 +300,8 @@ class DomainCorrector:
                 and not self._context_near(near_text, start + lead, end + lead, term)
             ):
                 return False
+        if term.before_number and _AMOUNT_RE.match(text, end):
+            return True  # 劝后九十九: the amount says it is the price word
         if term.near_terms and not self._near_other_term(near_text, start + lead, end + lead):
             # a term of three or more syllables, heard exactly in each character's usual reading,
             # over no common word of its own and no very common character, can stand alone
@@ -353,6 +367,9 @@ class DomainCorrector:
 # the item of a gift: 送一个…, 加送一把…, 再送两包… (the count and its measure word right before)
 _GIFT_SLOT_RE = re.compile(r"送[一两二三四五六七八九十0-9]+[个把双支瓶盒包袋张套份条只件对副]$")
 _NUMERAL_CHARS = "零一二两三四五六七八九十"
+# an amount right after a price word, perhaps after 是/就/只要: 劝后九十九, 立减30, 到手就129
+# (a count is no amount: 现在剪一个吗)
+_AMOUNT_RE = re.compile(r"(?:是|就|只要|只需|才)?[0-9一二两三四五六七八九十百千]+(?![0-9个下次遍些件只])")
 
 
 def _as_numerals(span: str) -> str:
@@ -362,6 +379,15 @@ def _as_numerals(span: str) -> str:
 def _numerals_agree(span: str, term: str) -> bool:
     """A digit in the span stands only for a numeral of the term (0天加 → 零添加, not 4级 → 食剂)."""
     return all(t in _NUMERAL_CHARS for c, t in zip(span, term, strict=True) if c in DIGIT_NUMERALS)
+
+
+def _numeral_misheard(span: str, entry: _Entry, readings: list[tuple[str, ...]]) -> bool:
+    """A numeral or digit the term would replace by a syllable it does not sound like: it is a
+    number (劝后九十九 is 券后 + 九十九, not 券后价 + 十九; 4号链接 is not 一号链接)."""
+    return any(
+        (c in _NUMERAL_CHARS or c in DIGIT_NUMERALS) and s not in r
+        for c, s, r in zip(span, entry.syllables, readings, strict=True)
+    )
 
 
 def _text_readings(text: str) -> list[tuple[str, ...]]:

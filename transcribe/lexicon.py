@@ -8,7 +8,7 @@ never in 别发火, and `blockers` veto the correction outright.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -17,12 +17,14 @@ class LexiconTerm:
     homophone that is itself a real word is replaced; `blockers`: words right before it that
     say the homophone was meant (别发火); `near_terms`: replace only where another domain term
     or product name is near (±10 characters), i.e. in selling talk, not in chat (吃吗 is
-    尺码 only in 尺码偏大… talk)."""
+    尺码 only in 尺码偏大… talk); `before_number`: a price word, for which an amount right after
+    is context enough (劝后九十九 → 券后九十九)."""
 
     text: str
     context: tuple[str, ...] = ()
     blockers: tuple[str, ...] = ()
     near_terms: bool = False
+    before_number: bool = False
 
 
 _SHIPPING_CONTEXT = (
@@ -445,6 +447,16 @@ COMMERCE_LEXICON += tuple(
     for word in dict.fromkeys(w for words in _GOODS_VOCABULARY.values() for w in words.split())
     if word not in _WRITTEN
 )
+
+# Price words an amount follows (券后九十九, 立减三十, 到手价一百二十九): the amount is their context
+_PRICE_WORDS = frozenset(
+    "券后 券后价 立减 直降 再返 返现 到手价 原价 日常价 划线价 活动价 专柜价 福利价 粉丝价 "
+    "秒杀价 满减".split()
+)
+_WRITTEN = {t.text for t in COMMERCE_LEXICON}
+COMMERCE_LEXICON = tuple(
+    replace(t, before_number=True) if t.text in _PRICE_WORDS else t for t in COMMERCE_LEXICON
+) + tuple(LexiconTerm(w, near_terms=True, before_number=True) for w in sorted(_PRICE_WORDS - _WRITTEN))
 
 # Words of live streams that jieba's dictionary (older than the platforms) does not know: a span
 # that is one of them is a real word, and a term that sounds like it needs context (抖音 is not

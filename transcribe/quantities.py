@@ -22,6 +22,7 @@ number, and the claims stage then finds no quantity:
 - a measure word heard as another character of the very same sound (tones included) right
   after a number: 一盒有30代 → 30袋, 两贯 → 两罐, 39-45马 → 39-45码, 二百二十福 → 二百二十伏;
   not where the number and the character make a word (两代, 四声), nor after 第 or a lone 一;
+- 月 heard as 元 in a count of months: 保质期十八个元 → 十八个月, 两个多元 → 两个多月 (元素, 元旦 stay);
 - 十二号链接 heard for 二号链接, when the stream's products are numbered, 12 is not a link
   and 2 is.
 
@@ -52,6 +53,9 @@ _SHEETS_RE = re.compile(rf"(?<=[{_NUMERAL}])[臭仇丑愁瞅](?![\u4e00-\u9fff])
 _AND_RE = re.compile(r"(?<=[，,、\s])合(?=[一两二三四五六七八九十1-9][把个支瓶盒包袋张条双套件只片])")
 _ORDER_RE = re.compile(rf"[排牌派](?=[{_NUMERAL}]+[{_PACKAGES}单])")
 _ONE_RE = re.compile(r"[衣依医](?=[盒包提箱瓶罐桶套件张])")
+# 月 (yuè) heard as 元 after a count of months: 保质期十八个元 → 十八个月 (N个元 is no amount of
+# money; where 元 starts a word, 一个元宝, 三个元素, it stays)
+_MONTH_RE = re.compile(rf"(?:(?<=[{_NUMERAL}半]个)|(?<=[{_NUMERAL}半]个多))元")
 _NINE_RE = re.compile(rf"(?<=[{_NUMERAL}]块)[酒久](?=[，。！？、,.!?\s]|$)")  # 块酒心巧克力 stays
 _OFFER_RE = re.compile(
     rf"(?<![{_NUMERAL}])([满买慢曼蛮])([{_NUMERAL}千]+)([减件简剪见建检捡])([{_NUMERAL}]+)(?![{_NUMERAL}]*[件个])"
@@ -72,7 +76,7 @@ _TEEN_LINK_RE = re.compile(r"(?<![0-9一二三四五六七八九十百])(十|1)(
 
 
 def repair_units(text: str) -> tuple[str, list[Correction]]:
-    """十, 提, 买, 九, 拍, 抽, 和, 一 and 满…减 where Whisper wrote a homophone or a letter; the text
+    """十, 提, 买, 九, 拍, 抽, 和, 一, 月 and 满…减 where Whisper wrote a homophone or a letter; the text
     keeps its length."""
     corrections: list[Correction] = []
     chars = list(text)
@@ -88,6 +92,11 @@ def repair_units(text: str) -> tuple[str, list[Correction]]:
         if match.start() and jieba.dt.FREQ.get(text[match.start() - 1 : match.end()], 0) > 0:
             continue  # 上衣, 洗衣, 中医: the character ends a word
         fix(match.start(), match.group(0), "一")
+    for match in _MONTH_RE.finditer(text):
+        jieba.dt.check_initialized()
+        word = text[match.start() : match.start() + 2]
+        if len(word) < 2 or jieba.dt.FREQ.get(word, 0) == 0:
+            fix(match.start(), match.group(0), "月")
     for pattern, fixed in (
         (_TEN_RE, "十"),
         (_TI_RE, "提"),

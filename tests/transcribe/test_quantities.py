@@ -81,3 +81,11 @@ def test_corrector_keeps_the_original_quantity_on_record() -> None:
 )
 def test_accent_and_context_corrections(heard: str, meant: str) -> None:
     assert DomainCorrector().correct(heard)[0] == meant
+
+
+def test_months_heard_as_yuan() -> None:
+    assert repair_units("保质期十八个元")[0] == "保质期十八个月"
+    assert repair_units("吃了两个多元，")[0] == "吃了两个多月，"
+    assert repair_units("18个元")[0] == "18个月"
+    for kept in ("三个元素", "第一个元旦", "一个元宝"):  # 元 starts a word
+        assert repair_units(kept)[0] == kept

@@ -221,8 +221,24 @@ def test_link_number_fixed_only_with_numbered_products() -> None:
 
 def test_selling_talk_runs_across_sentences(corrector: DomainCorrector) -> None:
     """A two-character term needs another domain term near: the sentence before counts."""
-    assert corrector.correct("今天劝后九十九。")[0] == "今天劝后九十九。"
-    assert corrector.correct("今天劝后九十九。", before="原价一百五十九，今天包邮。")[0] == "今天券后九十九。"
+    assert corrector.correct("这个争笼很大。")[0] == "这个争笼很大。"
+    assert corrector.correct("这个争笼很大。", before="下单包邮，")[0] == "这个蒸笼很大。"
     # context words too: 顺风 (a tail wind) is 顺丰 only near courier talk
     assert corrector.correct("顺风的。")[0] == "顺风的。"
     assert corrector.correct("顺风的。", before="可以换快递，")[0] == "顺丰的。"
+
+
+def test_price_word_before_an_amount(corrector: DomainCorrector) -> None:
+    """The amount after a price word is its context; a numeral is never bent into a syllable."""
+    assert corrector.correct("今天劝后九十九。")[0] == "今天券后九十九。"
+    assert corrector.correct("今天直接力减200")[0] == "今天直接立减200"
+    assert corrector.correct("我劝后面的人。")[0] == "我劝后面的人。"
+    # 劝后九 is not 券后价 (jiu is a number here), 4号链接 is not 一号链接
+    assert "券后价" not in corrector.correct("原价一百五十九，今天劝后九十九")[0]
+    assert corrector.correct("下面看4号链接，儿童羽绒服")[0] == "下面看4号链接，儿童羽绒服"
+
+
+def test_polyphones_match_through_their_usual_reading(corrector: DomainCorrector) -> None:
+    """虾 read ha (虾蟆) is no fuzzy 发; 给 read ji (给予) makes 视频给 no exact 食品级."""
+    assert corrector.correct("除了红虾和防晒，其他的三天之内都能发出")[0].startswith("除了红虾和防晒")
+    assert "食品级" not in corrector.correct("收到发臭了，拍视频给客服，坏多少赔多少")[0]
