@@ -323,7 +323,16 @@ class DomainCorrector:
         # a two-character near-homophone (薄水 for 补水) is only a guess without context
         if not real_word and not (len(span) == 2 and exact < 2):
             return True
-        return self._context_near(near_text, start + lead, end + lead, term)
+        if self._context_near(near_text, start + lead, end + lead, term):
+            return True
+        # a span of three or more heard on every syllable, in selling talk, is the term even
+        # where it cuts a word (泡沫相加冰袋 → 泡沫箱加冰袋, 保制七十二 → 保质期十二)
+        return (
+            len(span) >= 3
+            and exact == len(span)
+            and usual
+            and self._near_other_term(near_text, start + lead, end + lead)
+        )
 
     @staticmethod
     def _stands_alone(text: str, start: int, entry: _Entry, words: list[tuple[int, int]]) -> bool:

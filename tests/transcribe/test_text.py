@@ -242,3 +242,13 @@ def test_polyphones_match_through_their_usual_reading(corrector: DomainCorrector
     """虾 read ha (虾蟆) is no fuzzy 发; 给 read ji (给予) makes 视频给 no exact 食品级."""
     assert corrector.correct("除了红虾和防晒，其他的三天之内都能发出")[0].startswith("除了红虾和防晒")
     assert "食品级" not in corrector.correct("收到发臭了，拍视频给客服，坏多少赔多少")[0]
+
+
+def test_a_term_heard_whole_in_selling_talk_may_cut_a_word(corrector: DomainCorrector) -> None:
+    """Every syllable heard, another domain term near: the term wins even where the span cuts a
+    word (相加, 七十二); without selling talk around it, the words stay."""
+    assert corrector.correct("我们是顺丰发货，全程泡沫相加冰袋。")[0] == "我们是顺丰发货，全程泡沫箱加冰袋。"
+    assert corrector.correct("这两个泡沫相加等于多少")[0] == "这两个泡沫相加等于多少"
+    fixed = corrector.correct("没有添加防腐剂，冷冻保存，保制七十二个月。")[0]
+    assert fixed == "没有添加防腐剂，冷冻保存，保质期十二个月。"
+    assert corrector.correct("保制七十二个月。")[0] == "保制七十二个月。"
