@@ -178,6 +178,38 @@ class DomainCorrector:
         corrected, corrections = fix_link_numbers(corrected, corrections, links)
         return corrected, sorted(corrections, key=lambda c: c.position)
 
+    def candidates(self, text: str, corrections: Sequence[Correction] = ()) -> list[Correction]:
+        """Readings the strict rules refused, for a check against the audio (verify.py): every
+        span of `text` (already corrected by `correct`) that sounds like a term, as `_lookup`
+        matches them, outside the spans `corrections` made and the terms already written. No
+        context is asked: the audio decides."""
+        taken = [False] * len(text)
+        for c in corrections:
+            taken[c.position : c.position + len(c.corrected)] = [True] * len(c.corrected)
+        for start, end in self._term_spans(text):
+            taken[start:end] = [True] * (end - start)
+        readings = _text_readings(text)
+        out: dict[tuple[int, str], Correction] = {}
+        for start in range(len(text)):
+            for length in range(2, self._max_len + 1):
+                end = start + length
+                if end > len(text) or not all(readings[start:end]) or any(taken[start:end]):
+                    break
+                span = text[start:end]
+                for entry, _exact in self._lookup(readings[start:end]):
+                    term = entry.term
+                    if (
+                        not _numerals_agree(span, term.text)
+                        or _numeral_misheard(span, entry, readings[start:end])
+                        or _as_numerals(span) == term.text
+                        or any(text[max(0, start - 3) : start].endswith(b) for b in term.blockers)
+                    ):
+                        continue
+                    out[(start, term.text)] = Correction(
+                        original=span, corrected=term.text, position=start, reason="pinyin-verified"
+                    )
+        return list(out.values())
+
     @staticmethod
     def _apply(
         text: str, candidates: list[tuple[int, _Entry, int]], chars: list[str], taken: list[bool]

@@ -10,7 +10,7 @@ Memory is one window of audio plus the last few sentences of text, however long 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -21,7 +21,7 @@ import numpy as np
 from faster_whisper.vad import SpeechTimestampsMap
 from rapidfuzz import fuzz
 
-from models import AudioChunk, ConfigError, TranscriptionError, Utterance
+from models import AudioChunk, ConfigError, Correction, TranscriptionError, Utterance
 from transcribe.audio import iter_audio_chunks
 from transcribe.chunker import CutterOptions, PauseCutter, SpeechWindow
 from transcribe.correction import DomainCorrector
@@ -35,6 +35,7 @@ from transcribe.utterances import (
     split_long,
     split_sentences,
 )
+from transcribe.verify import AcousticVerifier, apply_all
 from transcribe.whisper_model import ShortEncoderWhisperModel
 
 _HALF_WIDTH = str.maketrans("，。！？：；", ",.!?:;")
@@ -73,6 +74,10 @@ class DecodeOptions:
     merge_gap_s: float = 0.6  # segments closer than this, without a full stop, are one sentence
     max_utterance_s: float = 8.0  # a longer sentence is split at pauses (then commas)
     split_pause_s: float = 0.5  # a pause between words this long may end an over-long sentence
+    # corrections the corrector's text rules refuse are tried against the sentence's audio
+    # (verify.py) and kept where Whisper's decoder finds them as likely, within this many nats;
+    # None: text rules only
+    verify_max_cost: float | None = 5.0
 
 
 @dataclass
@@ -114,6 +119,7 @@ class FasterWhisperTranscriber:
         self.decode = decode or DecodeOptions()
         self.cutter = PauseCutter(cutter)
         self._model: ShortEncoderWhisperModel | None = None
+        self._acoustic: AcousticVerifier | None = None
         self._lock = threading.Lock()
 
     def load(self) -> ShortEncoderWhisperModel:
@@ -202,7 +208,10 @@ class FasterWhisperTranscriber:
         )
         before = context  # the text said before this window, then each sentence's own
         for sentence in sentences:
-            utterance = build_utterance(window.stream_id, sentence, partial(self._correct, before=before))
+            audio_of = partial(_sentence_audio, window, sentence)
+            utterance = build_utterance(
+                window.stream_id, sentence, partial(self._correct, before=before, audio_of=audio_of)
+            )
             if utterance is not None:
                 before = utterance.text
                 yield utterance
@@ -259,8 +268,31 @@ class FasterWhisperTranscriber:
                     break
         return out
 
-    def _correct(self, text: str, before: str = "") -> tuple[str, list[Any]]:
-        return self.corrector.correct(text, before) if self.corrector else (text, [])
+    def _correct(
+        self, text: str, before: str = "", audio_of: Callable[[], np.ndarray] | None = None
+    ) -> tuple[str, list[Correction]]:
+        """The corrector's text rules, then the readings they refused, tried against the
+        sentence's audio (`audio_of`) where verification is on."""
+        if self.corrector is None:
+            return text, []
+        text, corrections = self.corrector.correct(text, before)
+        if audio_of is None or self.decode.verify_max_cost is None:
+            return text, corrections
+        candidates = self.corrector.candidates(text, corrections)
+        if not candidates:
+            return text, corrections
+        kept = self._verifier().accept(audio_of(), text, candidates)
+        if not kept:
+            return text, corrections
+        return apply_all(text, kept), sorted([*corrections, *kept], key=lambda c: c.position)
+
+    def _verifier(self) -> AcousticVerifier:
+        model = self.load()
+        if self._acoustic is None or self._acoustic.model is not model:
+            self._acoustic = AcousticVerifier(
+                model, self.language or "zh", self.decode.verify_max_cost or 0.0
+            )
+        return self._acoustic
 
     def _transcribe_kwargs(self, context: str) -> dict[str, Any]:
         d = self.decode
@@ -320,3 +352,11 @@ class FasterWhisperTranscriber:
         last = out[-1]
         out[-1] = TimedWord(last.start, last.end, last.text, last.probability, last.logprob, True)
         return out
+
+
+def _sentence_audio(window: SpeechWindow, sentence: list[TimedWord], margin_s: float = 0.2) -> np.ndarray:
+    """The window's samples under a sentence's words (stream clock), with a margin each side."""
+    rate = window.sample_rate
+    start = int((sentence[0].start - window.t0 - margin_s) * rate)
+    end = int((max(w.end for w in sentence) - window.t0 + margin_s) * rate)
+    return window.samples[max(0, start) : max(0, end)]

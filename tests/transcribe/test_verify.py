@@ -1,0 +1,89 @@
+"""Acoustic verification of corrections: the real bundled Whisper model on the sample's speech."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import Correction
+from tests.transcribe.conftest import SAMPLE
+from transcribe.audio import decode_audio
+from transcribe.correction import DomainCorrector
+from transcribe.transcriber import DecodeOptions, FasterWhisperTranscriber
+from transcribe.verify import AcousticVerifier, apply_all
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not SAMPLE.is_file(), reason="sample stream not built yet"),
+]
+RATE = 16000
+# the sample says 下单后四十八小时内发货，全国包邮。 from 65.8 s to 70.3 s
+SAID = "下单后四十八小时内发货，全国包邮。"
+
+
+@pytest.fixture(scope="module")
+def sentence_audio():  # type: ignore[no-untyped-def]
+    audio = decode_audio(SAMPLE)
+    return audio[int(65.6 * RATE) : int(70.5 * RATE)]
+
+
+@pytest.fixture(scope="module")
+def verifier(transcriber: FasterWhisperTranscriber) -> AcousticVerifier:
+    return AcousticVerifier(transcriber.load())
+
+
+def test_what_was_said_scores_above_what_was_not(verifier: AcousticVerifier, sentence_audio) -> None:  # type: ignore[no-untyped-def]
+    said, other = verifier.scores(sentence_audio, [SAID, "今天晚上八点开播，大家记得来看。"])
+    assert said > other + 20
+
+
+def test_a_homophone_repair_is_kept_a_wrong_one_is_not(verifier: AcousticVerifier, sentence_audio) -> None:  # type: ignore[no-untyped-def]
+    heard = "下单后四十八小时内发货，全国包油。"
+    right = Correction(
+        original="包油", corrected="包邮", position=heard.index("包油"), reason="pinyin-verified"
+    )
+    wrong = Correction(
+        original="发货", corrected="主播", position=heard.index("发货"), reason="pinyin-verified"
+    )
+    kept = verifier.accept(sentence_audio, heard, [wrong, right])
+    assert kept == [right]
+    assert apply_all(heard, kept) == SAID
+
+
+def test_overlapping_candidates_keep_only_the_cheapest(verifier: AcousticVerifier, sentence_audio) -> None:  # type: ignore[no-untyped-def]
+    heard = "下单后四十八小时内发货，全国包油。"
+    at = heard.index("包油")
+    right = Correction(original="包油", corrected="包邮", position=at, reason="pinyin-verified")
+    also = Correction(original="国包", corrected="国宝", position=at - 1, reason="pinyin-verified")
+    kept = verifier.accept(sentence_audio, heard, [also, right])
+    assert right in kept and len(kept) == 1
+
+
+def test_candidates_are_what_the_text_rules_refused() -> None:
+    corrector = DomainCorrector()
+    text, corrections = corrector.correct("不合脚也不用担心，包退包换，还送运费鞋。")
+    assert text == "不合脚也不用担心，包退包换，还送运费鞋。"  # 鞋 is a word: text alone cannot tell
+    candidates = corrector.candidates(text, corrections)
+    assert [(c.original, c.corrected) for c in candidates] == [("运费鞋", "运费险")]
+    # terms already written and spans already corrected are not offered again
+    assert corrector.candidates("全国包邮，运费险我们出。") == []
+    # a numeral is never bent into another syllable
+    assert all(c.corrected != "一号链接" for c in corrector.candidates("下面看4号链接。"))
+
+
+def test_the_transcriber_verifies_against_the_sentence_audio(whisper_path: str) -> None:
+    """Through the transcriber: what the text rules refuse (运费鞋: 鞋 is a word) is kept once
+    the sentence's audio (the sample says 不过我们送运费险，退货不花钱。) supports it, and
+    recorded as verified; verification off, the text stays as heard."""
+    tr = FasterWhisperTranscriber(whisper_path, corrector=DomainCorrector())
+    audio = decode_audio(SAMPLE)[int(131.5 * RATE) : int(135.7 * RATE)]
+    heard = "不过我们送运费鞋，退货不花钱。"
+    assert tr._correct(heard) == (heard, [])
+    text, corrections = tr._correct(heard, audio_of=lambda: audio)
+    assert text == "不过我们送运费险，退货不花钱。"
+    assert [(c.original, c.corrected, c.reason) for c in corrections] == [
+        ("运费鞋", "运费险", "pinyin-verified")
+    ]
+    off = FasterWhisperTranscriber(
+        whisper_path, corrector=DomainCorrector(), decode=DecodeOptions(verify_max_cost=None)
+    )
+    assert off._correct(heard, audio_of=lambda: audio) == (heard, [])
