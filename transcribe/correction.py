@@ -181,8 +181,9 @@ class DomainCorrector:
     def candidates(self, text: str, corrections: Sequence[Correction] = ()) -> list[Correction]:
         """Readings the strict rules refused, for a check against the audio (verify.py): every
         span of `text` (already corrected by `correct`) that sounds like a term, as `_lookup`
-        matches them, outside the spans `corrections` made and the terms already written. No
-        context is asked: the audio decides."""
+        matches them, and, with `dictionary_repair`, every non-word span that sounds exactly like
+        a commoner dictionary word; outside the spans `corrections` made and the terms already
+        written. No context is asked: the audio decides."""
         taken = [False] * len(text)
         for c in corrections:
             taken[c.position : c.position + len(c.corrected)] = [True] * len(c.corrected)
@@ -208,6 +209,17 @@ class DomainCorrector:
                     out[(start, term.text)] = Correction(
                         original=span, corrected=term.text, position=start, reason="pinyin-verified"
                     )
+        if self._dictionary is not None:
+            for start, word in self._dictionary.alternatives(text, taken):
+                out.setdefault(
+                    (start, word),
+                    Correction(
+                        original=text[start : start + len(word)],
+                        corrected=word,
+                        position=start,
+                        reason="dictionary-verified",
+                    ),
+                )
         return list(out.values())
 
     @staticmethod

@@ -78,6 +78,30 @@ class DictionaryHomophones:
                     taken[start:end] = [True] * length
         return sorted(found)
 
+    def alternatives(self, text: str, protected: list[bool]) -> list[tuple[int, str]]:
+        """(start, word) for every span of 2–4 characters that is no word (or a very rare one),
+        cuts through none, holds no very common character, and sounds exactly like a commoner
+        dictionary word, tones included: candidates for a check against the audio (verify.py),
+        which the text alone could not decide (停制 → 停滞). Overlapping spans are all offered."""
+        index = self._build()
+        freq = jieba.dt.FREQ
+        bounds = _word_bounds(text)
+        found: list[tuple[int, str]] = []
+        for length in (4, 3, 2):
+            for start in range(0, len(text) - length + 1):
+                end = start + length
+                span = text[start:end]
+                if any(protected[start:end]) or not _CJK_RE.match(span):
+                    continue
+                if freq.get(span, 0) > self.max_span_freq or start not in bounds or end not in bounds:
+                    continue
+                if any(freq.get(c, 0) >= self.common_char_freq for c in span):
+                    continue
+                best = self._best(span, index)
+                if best and best[1] >= max(self.min_freq, self.ratio * (freq.get(span, 0) + 1)):
+                    found.append((start, best[0]))
+        return found
+
     @staticmethod
     def _best(span: str, index: dict[tuple[str, ...], tuple[str, int]]) -> tuple[str, int] | None:
         best: tuple[str, int] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import Correction
-from tests.transcribe.conftest import SAMPLE
+from tests.transcribe.conftest import SAMPLE, realdata_clip
 from transcribe.audio import decode_audio
 from transcribe.correction import DomainCorrector
 from transcribe.transcriber import DecodeOptions, FasterWhisperTranscriber
@@ -68,6 +68,25 @@ def test_candidates_are_what_the_text_rules_refused() -> None:
     assert corrector.candidates("全国包邮，运费险我们出。") == []
     # a numeral is never bent into another syllable
     assert all(c.corrected != "一号链接" for c in corrector.candidates("下面看4号链接。"))
+    # a non-word that sounds exactly (tones too) like a commoner word is offered as such; a span
+    # with a very common character (是, 的) never is: 都是 is no mishearing of 都市
+    heard = "甚至出现交易几乎停制的情况。"
+    offered = {(c.original, c.corrected, c.reason) for c in corrector.candidates(heard)}
+    assert ("停制", "停滞", "dictionary-verified") in offered
+    assert not any(c.corrected == "都市" for c in corrector.candidates("所有商品都是顺丰包邮。"))
+
+
+def test_a_dictionary_word_needs_the_audio_to_agree(verifier: AcousticVerifier) -> None:
+    """A real recording (AISHELL) says 甚至出现交易几乎停滞的情况; Whisper writes 停制."""
+    audio = decode_audio(realdata_clip("tfasr_aishell-BAC009S0764W0121.wav"))
+    heard = "甚至出现交易几乎停制的情况。"
+    fix = Correction(
+        original="停制", corrected="停滞", position=heard.index("停制"), reason="dictionary-verified"
+    )
+    far = Correction(
+        original="情况", corrected="青筐", position=heard.index("情况"), reason="dictionary-verified"
+    )
+    assert verifier.accept(audio, heard, [fix, far]) == [fix]
 
 
 def test_the_transcriber_verifies_against_the_sentence_audio(whisper_path: str) -> None:
