@@ -325,6 +325,9 @@ def main(argv: list[str] | None = None) -> None:
         "--short-encoder-s", type=float, help="encode the audio + 2 s, at least S s (DecodeOptions)"
     )
     parser.add_argument("--no-plain", action="store_true", help="pairs: skip plain faster-whisper")
+    parser.add_argument(
+        "--no-verify", action="store_true", help="text rules only: no check of corrections against the audio"
+    )
     args = parser.parse_args(argv)
 
     from transcribe.transcriber import DecodeOptions
@@ -340,6 +343,7 @@ def main(argv: list[str] | None = None) -> None:
     result["loadavg_start"] = [round(x, 2) for x in os.getloadavg()]
     clips = labelled_clips(args.realdata) if (args.realdata / "PROVENANCE.md").is_file() else {}
     decode = DecodeOptions(
+        verify_max_cost=None if args.no_verify else DecodeOptions.verify_max_cost,
         use_hotwords=args.hotwords,
         max_tokens_per_s=args.max_tokens_per_s,
         short_encoder_s=args.short_encoder_s,

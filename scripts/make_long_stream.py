@@ -17,10 +17,12 @@ scripts/heldout_stream_script.json`` is the second script (eight other products,
 written apart from the corrector's lexicon; its errors were read in the next round, so the third,
 ``heldout2_stream_script.json`` (eight more products, 175 sentences, written by a hand that read
 neither the lexicon, the corrector nor the other scripts), was held out until it was measured;
-``heldout3_stream_script.json`` (five products, 100 sentences, written the same way) has been
-measured once and its errors not read. The audio is written
+so was ``heldout3_stream_script.json`` (five products, 100 sentences, written the same way),
+whose errors were read the round after. ``heldout4_stream_script.json`` (six products: cat
+food, tea, leggings, earbuds, a silver bangle, laundry pods; 148 sentences, 188 promise words)
+is the one held out now: measured, its errors not read. The audio is written
 at run time into a cache folder (default ``onrecord-data/cache/long_stream/``, ignored by git),
-never committed; ``make streams`` builds all eight::
+never committed; ``make streams`` builds all ten::
 
     .venv/bin/python scripts/make_long_stream.py            # ~6 min on 2 cores
     .tts-venv/bin/python scripts/make_long_stream.py --voices baker --speed 0.9 --out onrecord-data/cache/long_stream_baker
