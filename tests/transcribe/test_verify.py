@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from models import Correction
@@ -21,7 +22,7 @@ SAID = "下单后四十八小时内发货，全国包邮。"
 
 
 @pytest.fixture(scope="module")
-def sentence_audio():  # type: ignore[no-untyped-def]
+def sentence_audio() -> np.ndarray:
     audio = decode_audio(SAMPLE)
     return audio[int(65.6 * RATE) : int(70.5 * RATE)]
 
@@ -31,12 +32,16 @@ def verifier(transcriber: FasterWhisperTranscriber) -> AcousticVerifier:
     return AcousticVerifier(transcriber.load())
 
 
-def test_what_was_said_scores_above_what_was_not(verifier: AcousticVerifier, sentence_audio) -> None:  # type: ignore[no-untyped-def]
+def test_what_was_said_scores_above_what_was_not(
+    verifier: AcousticVerifier, sentence_audio: np.ndarray
+) -> None:
     said, other = verifier.scores(sentence_audio, [SAID, "今天晚上八点开播，大家记得来看。"])
     assert said > other + 20
 
 
-def test_a_homophone_repair_is_kept_a_wrong_one_is_not(verifier: AcousticVerifier, sentence_audio) -> None:  # type: ignore[no-untyped-def]
+def test_a_homophone_repair_is_kept_a_wrong_one_is_not(
+    verifier: AcousticVerifier, sentence_audio: np.ndarray
+) -> None:
     heard = "下单后四十八小时内发货，全国包油。"
     right = Correction(
         original="包油", corrected="包邮", position=heard.index("包油"), reason="pinyin-verified"
@@ -49,7 +54,9 @@ def test_a_homophone_repair_is_kept_a_wrong_one_is_not(verifier: AcousticVerifie
     assert apply_all(heard, kept) == SAID
 
 
-def test_overlapping_candidates_keep_only_the_cheapest(verifier: AcousticVerifier, sentence_audio) -> None:  # type: ignore[no-untyped-def]
+def test_overlapping_candidates_keep_only_the_cheapest(
+    verifier: AcousticVerifier, sentence_audio: np.ndarray
+) -> None:
     heard = "下单后四十八小时内发货，全国包油。"
     at = heard.index("包油")
     right = Correction(original="包油", corrected="包邮", position=at, reason="pinyin-verified")
