@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 
 import jieba
@@ -56,16 +57,34 @@ class DictionaryHomophones:
     def repairs(self, text: str, protected: list[bool]) -> list[tuple[int, str]]:
         """(start, word) replacements for `text`, non-overlapping, longest span first;
         characters marked in `protected` are never touched."""
+        taken = list(protected)
+        found: list[tuple[int, str]] = []
+        # two-character spans: far too many false repairs on real chat (都是→都市)
+        for start, word in self._matches(text, taken, (4, 3)):
+            found.append((start, word))
+            taken[start : start + len(word)] = [True] * len(word)  # seen by the spans after it
+        return sorted(found)
+
+    def alternatives(self, text: str, protected: list[bool]) -> list[tuple[int, str]]:
+        """(start, word) for every span of 2–4 characters that is no word (or a very rare one),
+        cuts through none, holds no very common character, and sounds exactly like a commoner
+        dictionary word, tones included: candidates for a check against the audio (verify.py),
+        which the text alone could not decide (停制 → 停滞). Overlapping spans are all offered."""
+        return list(self._matches(text, protected, (4, 3, 2)))
+
+    def _matches(
+        self, text: str, protected: list[bool], lengths: tuple[int, ...]
+    ) -> Iterator[tuple[int, str]]:
+        """Spans of the given lengths, longest first, that a commoner dictionary word sounds
+        exactly like; `protected` is read as the spans are visited."""
         index = self._build()
         freq = jieba.dt.FREQ
         bounds = _word_bounds(text)
-        found: list[tuple[int, str]] = []
-        taken = list(protected)
-        for length in (4, 3):  # two-character spans: far too many false repairs on real chat (都是→都市)
+        for length in lengths:
             for start in range(0, len(text) - length + 1):
                 end = start + length
                 span = text[start:end]
-                if any(taken[start:end]) or not _CJK_RE.match(span):
+                if any(protected[start:end]) or not _CJK_RE.match(span):
                     continue
                 if freq.get(span, 0) > self.max_span_freq or start not in bounds or end not in bounds:
                     continue
@@ -74,33 +93,7 @@ class DictionaryHomophones:
                     continue
                 best = self._best(span, index)
                 if best and best[1] >= max(self.min_freq, self.ratio * (freq.get(span, 0) + 1)):
-                    found.append((start, best[0]))
-                    taken[start:end] = [True] * length
-        return sorted(found)
-
-    def alternatives(self, text: str, protected: list[bool]) -> list[tuple[int, str]]:
-        """(start, word) for every span of 2–4 characters that is no word (or a very rare one),
-        cuts through none, holds no very common character, and sounds exactly like a commoner
-        dictionary word, tones included: candidates for a check against the audio (verify.py),
-        which the text alone could not decide (停制 → 停滞). Overlapping spans are all offered."""
-        index = self._build()
-        freq = jieba.dt.FREQ
-        bounds = _word_bounds(text)
-        found: list[tuple[int, str]] = []
-        for length in (4, 3, 2):
-            for start in range(0, len(text) - length + 1):
-                end = start + length
-                span = text[start:end]
-                if any(protected[start:end]) or not _CJK_RE.match(span):
-                    continue
-                if freq.get(span, 0) > self.max_span_freq or start not in bounds or end not in bounds:
-                    continue
-                if any(freq.get(c, 0) >= self.common_char_freq for c in span):
-                    continue
-                best = self._best(span, index)
-                if best and best[1] >= max(self.min_freq, self.ratio * (freq.get(span, 0) + 1)):
-                    found.append((start, best[0]))
-        return found
+                    yield start, best[0]
 
     @staticmethod
     def _best(span: str, index: dict[tuple[str, ...], tuple[str, int]]) -> tuple[str, int] | None:
