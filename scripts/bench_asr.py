@@ -254,6 +254,14 @@ def bench_pair(model: WhisperModel | None, tr: FasterWhisperTranscriber, media: 
     return row
 
 
+def stream_transcriber(path: str, truth: dict, threads: int, **options: Any) -> FasterWhisperTranscriber:
+    """Our transcriber for one stream: the corrector knows the products its truth file names."""
+    products = [Product(**p) for p in truth.get("products", [])]
+    return FasterWhisperTranscriber(
+        path, cpu_threads=threads, corrector=DomainCorrector(products=products), **options
+    )
+
+
 def bench_livechat(path: Path, n: int) -> dict:
     """How often the corrector (no products) changes real streamer speech: it should rarely."""
     corrector = DomainCorrector()
@@ -360,12 +368,11 @@ def main(argv: list[str] | None = None) -> None:
     result["pairs"] = []
     for media, truth_file in args.pair:
         truth = json.loads(Path(truth_file).read_text(encoding="utf-8"))
-        products = [Product(**p) for p in truth.get("products", [])]
-        stream_tr = FasterWhisperTranscriber(
+        stream_tr = stream_transcriber(
             path,
-            cpu_threads=args.threads,
+            truth,
+            args.threads,
             beam_size=args.beam,
-            corrector=DomainCorrector(products=products),
             decode=decode,
             cutter=CutterOptions(min_speech_s=args.live) if args.live else None,
         )

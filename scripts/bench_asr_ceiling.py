@@ -38,15 +38,20 @@ from faster_whisper.tokenizer import Tokenizer
 from pypinyin import lazy_pinyin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_asr import norm, ours_utterances, sentence_promise_words, written_forms  # noqa: E402
+from bench_asr import (  # noqa: E402
+    norm,
+    ours_utterances,
+    sentence_promise_words,
+    stream_transcriber,
+    written_forms,
+)
 
-from models import Product  # noqa: E402
 from transcribe.assets import ensure_whisper_model  # noqa: E402
 from transcribe.audio import decode_audio  # noqa: E402
-from transcribe.correction import DomainCorrector, _canonical  # noqa: E402
+from transcribe.correction import _canonical  # noqa: E402
 from transcribe.normalize import to_simplified  # noqa: E402
 from transcribe.numbers import normalize_numbers  # noqa: E402
-from transcribe.transcriber import DecodeOptions, FasterWhisperTranscriber  # noqa: E402
+from transcribe.transcriber import FasterWhisperTranscriber  # noqa: E402
 
 SR = 16000
 PROMPT = "以下是普通话直播带货的句子，使用简体中文。"
@@ -157,14 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for media, truth_file in args.pair:
         truth = json.loads(Path(truth_file).read_text(encoding="utf-8"))
-        products = [Product(**p) for p in truth.get("products", [])]
-        tr = FasterWhisperTranscriber(
-            path,
-            cpu_threads=args.threads,
-            corrector=DomainCorrector(products=products),
-            decode=DecodeOptions(),
-        )
-        row = ceiling(tr, media, truth)
+        row = ceiling(stream_transcriber(path, truth, args.threads), media, truth)
         if not args.show_misses:
             row.pop("misses")
         rows.append(row)

@@ -189,26 +189,14 @@ class DomainCorrector:
             taken[c.position : c.position + len(c.corrected)] = [True] * len(c.corrected)
         for start, end in self._term_spans(text):
             taken[start:end] = [True] * (end - start)
-        readings = _text_readings(text)
         out: dict[tuple[int, str], Correction] = {}
-        for start in range(len(text)):
-            for length in range(2, self._max_len + 1):
-                end = start + length
-                if end > len(text) or not all(readings[start:end]) or any(taken[start:end]):
-                    break
-                span = text[start:end]
-                for entry, _exact in self._lookup(readings[start:end]):
-                    term = entry.term
-                    if (
-                        not _numerals_agree(span, term.text)
-                        or _numeral_misheard(span, entry, readings[start:end])
-                        or _as_numerals(span) == term.text
-                        or any(text[max(0, start - 3) : start].endswith(b) for b in term.blockers)
-                    ):
-                        continue
-                    out[(start, term.text)] = Correction(
-                        original=span, corrected=term.text, position=start, reason="pinyin-verified"
-                    )
+        for start, end, entry, _exact in self._heard_terms(text, _text_readings(text), taken):
+            term = entry.term
+            if any(text[max(0, start - 3) : start].endswith(b) for b in term.blockers):
+                continue
+            out[(start, term.text)] = Correction(
+                original=text[start:end], corrected=term.text, position=start, reason="pinyin-verified"
+            )
         if self._dictionary is not None:
             for start, word in self._dictionary.alternatives(text, taken):
                 out.setdefault(
@@ -257,26 +245,34 @@ class DomainCorrector:
         """Spans of `text` that may be mishearings of a term; `near` is the text (`text` after
         `lead` characters said before it, corrected in the second pass) in which context words
         and, for a `near_terms` term, another term are looked for."""
-        readings = _text_readings(text)
         words = _word_spans(text)
-        found: list[tuple[int, _Entry, int]] = []
+        return [
+            (start, entry, exact)
+            for start, end, entry, exact in self._heard_terms(text, _text_readings(text))
+            if self._allowed(text, (near, lead), start, end, entry, words, exact)
+        ]
+
+    def _heard_terms(
+        self, text: str, readings: list[tuple[str, ...]], skip: Sequence[bool] = ()
+    ) -> Iterator[tuple[int, int, _Entry, int]]:
+        """(start, end, entry, exact syllables) for every span of `text` that sounds like a term
+        it is not already, whose numerals agree with the term's (none bent into another
+        syllable); a span reaching a character marked in `skip` is not looked at."""
         for start in range(len(text)):
             for length in range(2, self._max_len + 1):
                 end = start + length
-                if end > len(text) or not all(readings[start:end]):
+                if end > len(text) or not all(readings[start:end]) or any(skip[start:end]):
                     break
-                if text[start:end] in self._texts:
+                span = text[start:end]
+                if span in self._texts:
                     continue
                 for entry, exact in self._lookup(readings[start:end]):
-                    if not _numerals_agree(text[start:end], entry.term.text) or _numeral_misheard(
-                        text[start:end], entry, readings[start:end]
+                    if (
+                        _numerals_agree(span, entry.term.text)
+                        and not _numeral_misheard(span, entry, readings[start:end])
+                        and _as_numerals(span) != entry.term.text
                     ):
-                        continue
-                    if _as_numerals(text[start:end]) != entry.term.text and self._allowed(
-                        text, (near, lead), start, end, entry, words, exact
-                    ):
-                        found.append((start, entry, exact))
-        return found
+                        yield start, end, entry, exact
 
     def _lookup(self, readings: list[tuple[str, ...]]) -> list[tuple[_Entry, int]]:
         """(entry, exact syllables) for every term the span may be a mishearing of. A match
