@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from claims.context import Clause, clause_at, clauses, is_negated, is_question_or_hedge
-from claims.lexicon import DOMAIN_TERMS, TermRepairer
+from claims.clauses import Clause, clause_at, clauses, is_negated, is_question_or_hedge
 from claims.risks import VOCABULARY as RISK_VOCABULARY
-from claims.rules import RULES, VOCABULARY, Hit
+from claims.rule import Hit
+from claims.text import DOMAIN_TERMS, TermRepairer
+from claims.types import RULES, VOCABULARY
 from models import ClaimType
 
 _YIELDING = (ClaimType.SPEC, ClaimType.EFFICACY)

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from claims.context import Clause, clauses
+from claims.clauses import Clause, clauses
 from claims.engine import MAX_QUOTE, REPAIRER, find, quote_span
 from claims.fallback import EmbeddingFallback, TextEmbedder
-from claims.lexicon import canonicalise
 from claims.products import Mention, ProductCatalog, attribute
 from claims.risks import RiskHit, find_risks
+from claims.text import canonicalise
 from claims.timing import span_times
 from models import Claim, Product, Risk, Utterance
 

@@ -17,9 +17,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from claims.context import order_condition
+from claims.clauses import order_condition
 from claims.references import CUES, NON_PROMISE, REFERENCES
-from claims.rules.offers import counted_item
+from claims.types.gift import counted_item
 from models import ClaimType
 
 _NEG = re.compile(r"不|没|别|无法|拒绝|吗|？|\?|能不能|可不可以|有没有|是不是|会不会|可能|也许|大概|好像"

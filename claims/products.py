@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claims.lexicon import TermRepairer, fold_width
-from claims.numbers import NUM, to_number
+from claims.quantities import NUM, to_number
+from claims.text import TermRepairer, fold_width
 from models import Product
 
 _LINK = re.compile(rf"({NUM})\s*号(?:链接|宝贝|商品|产品|车)|链接\s*({NUM})(?!\s*(?:块|元))|(?:拍|上|看)\s*({NUM})\s*号")

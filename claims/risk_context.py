@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from claims.context import Clause, is_negated
+from claims.clauses import Clause, is_negated
 
 WINDOW = 20
 _HARD_STOP = re.compile(r"[。！？!?；;\n]")

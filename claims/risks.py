@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claims.numbers import NUM
+from claims.quantities import NUM
 from claims.risk_context import counts
 from models import Risk, RiskRule, Severity
 

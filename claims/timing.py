@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claims.lexicon import is_punct
+from claims.text import is_punct
 from models import Utterance
 
 

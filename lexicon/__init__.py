@@ -7,6 +7,7 @@ registered name, the team's own knowledge of a trade) and lists its terms:
     [[group]]
     source = "中华人民共和国广告法（2021修正）第九条第三项"
     canonical = "顺丰"          # optional: what every term of the group normalises to
+    attribute = "容量"          # optional: the property the terms name or measure (spec units)
     tags = ["strong"]           # optional: free labels a stage may select on
     terms = ["顺丰", "顺丰速运"]
 
@@ -43,6 +44,7 @@ class Term:
     source: str
     canonical: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    attribute: str = ""
 
     @property
     def value(self) -> str:
@@ -80,5 +82,6 @@ def terms(name: str, section: str = "group") -> tuple[Term, ...]:
             raise LexiconError(f"{name}.toml: [[{section}]] number {n}: terms must be a list of non-empty strings")
         tags = tuple(group.get("tags", ()))
         canonical = group.get("canonical", "")
-        out += [Term(w, source, canonical, tags) for w in words]
+        attribute = group.get("attribute", "")
+        out += [Term(w, source, canonical, tags, attribute) for w in words]
     return tuple(out)

@@ -1,37 +1,47 @@
-"""Spec rules: {attribute, amount, unit} and for materials {attribute: 材质, detail}."""
+"""Spec claims: what a product is: material, size, weight, count, capacity, ingredients, origin,
+shelf life, models (4层, 130x180mm, 材质木浆, 保质期三年, 一卷400节, 净含量5片装).
+
+value {attribute, amount, unit[, detail]}: 4层 → 层数/4/层; 130x180mm → 尺寸/"130x180"/mm; 材质木浆 →
+材质 with detail 木浆; units canonical (毫升→ml, 克→g, 毫安→mAh). Units, attribute names and
+materials are `lexicon/data/spec.toml`.
+"""
 
 from __future__ import annotations
 
 import re
 
-from claims.numbers import NUM, arabise, to_number
-from claims.rules.base import Hit, Rule, Value, rule
+import lexicon
+from claims.quantities import NUM, arabise, to_number
+from claims.rule import Hit, Rule, Value, rule
 from models import ClaimType
 
-SP = ClaimType.SPEC
-_UNITS = {
-    "层": ("层数", "层"), "毫升": ("容量", "ml"), "ml": ("容量", "ml"), "升": ("容量", "L"), "l": ("容量", "L"),
-    "克": ("重量", "g"), "g": ("重量", "g"), "千克": ("重量", "kg"), "kg": ("重量", "kg"), "公斤": ("重量", "kg"),
-    "斤": ("重量", "斤"), "mah": ("电池容量", "mAh"), "毫安": ("电池容量", "mAh"), "毫安时": ("电池容量", "mAh"),
-    "英寸": ("尺寸", "寸"), "寸": ("尺寸", "寸"), "瓦": ("功率", "W"), "w": ("功率", "W"), "抽": ("抽数", "抽"),
-    "厘米": ("尺寸", "cm"), "cm": ("尺寸", "cm"), "毫米": ("尺寸", "mm"), "mm": ("尺寸", "mm"), "米": ("尺寸", "m"),
-    "gb": ("存储", "GB"), "tb": ("存储", "TB"), "码": ("尺码", "码"),
-}
-_UNIT_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
-NAMED = {"保质期": "保质期", "续航": "续航", "待机": "续航", "净含量": "净含量", "容量": "容量", "重量": "重量",
-          "长度": "长度", "宽度": "宽度", "高度": "高度", "直径": "直径", "厚度": "厚度", "内存": "存储", "存储": "存储",
-          "电池": "电池容量", "屏幕": "尺寸", "功率": "功率", "面料含棉量": "含棉量", "含棉量": "含棉量",
-          "质保": "质保", "保修": "质保", "包修": "质保"}
+TYPE = ClaimType.SPEC
+SP = TYPE
+UNITS: dict[str, tuple[str, str]] = {t.text: (t.attribute, t.value) for t in lexicon.terms("spec", "unit")}
+_UNIT_RE = "|".join(sorted(UNITS, key=len, reverse=True))
+NAMED: dict[str, str] = {t.text: t.value for t in lexicon.terms("spec", "named")}
 NAMED_RE = "|".join(sorted(NAMED, key=len, reverse=True))
 _TIME_UNITS = {"年": "年", "个月": "月", "月": "月", "天": "天", "小时": "小时", "个小时": "小时"}
-MATERIALS = (
-    "纯棉", "全棉", "真丝", "桑蚕丝", "羊毛", "羊绒", "纯木浆", "原生木浆", "木浆", "竹浆", "304不锈钢", "316不锈钢", "不锈钢",
-    "食品级硅胶", "硅胶", "真皮", "头层牛皮", "牛皮", "实木", "纯铜", "钛合金", "陶瓷", "玻璃", "莫代尔", "冰丝",
-    "涤纶", "亚麻", "纯羊毛", "鹅绒", "鸭绒", "白鸭绒", "铝合金", "麦饭石",
-)
+MATERIALS: tuple[str, ...] = tuple(t.text for t in lexicon.terms("spec", "material"))
 # stainless grades however said: 316不锈钢, 三一六不锈钢, 316L
 _STEEL = r"(?:(?:201|304|316|430)[lL]?|二零一|二〇一|三零四|三〇四|三一六|四三零|四三〇)不锈钢"
 _MAT_RE = _STEEL + "|" + "|".join(sorted(MATERIALS, key=len, reverse=True))
+# an open amount: a number with any counting unit or measure (一卷400节, 5片装, 含量≥99%)
+_OPEN = re.compile(rf"({NUM})\s*(%|[a-zA-Z]{{1,3}}|[\u4e00-\u9fff](?:装)?)")
+
+
+def value(clause: str) -> Value:
+    """The value of a spec claim no rule matched: a named attribute or material, else the first
+    amount with its unit, else nothing named."""
+    mat = re.search(_MAT_RE, clause)
+    if mat:
+        return {"attribute": "材质", "amount": None, "unit": None, "detail": arabise(mat.group(0))}
+    amount = _OPEN.search(clause)
+    if amount and (n := to_number(amount.group(1))) is not None:
+        unit = amount.group(2)
+        attribute, canonical = UNITS.get(unit.lower(), ("规格", unit))
+        return {"attribute": attribute, "amount": n, "unit": canonical}
+    return {}
 
 
 @rule(SP, rf"({NAMED_RE})(?:是|有|长达|可达|达到|高达|为|大概|差不多|足足|能达到|在){{0,2}}\s*({NUM})\s*({_UNIT_RE}|年|个月|月|天|个小时|小时|%)(?![a-z])")
@@ -40,7 +50,7 @@ def named_amount(h: Hit) -> Value | None:
     unit_raw = h.group(3)
     if n is None:
         return None
-    unit = _TIME_UNITS.get(unit_raw) or (_UNITS[unit_raw][1] if unit_raw in _UNITS else unit_raw)
+    unit = _TIME_UNITS.get(unit_raw) or (UNITS[unit_raw][1] if unit_raw in UNITS else unit_raw)
     attribute = NAMED[h.group(1)]
     if attribute == "存储" and unit == "g":
         unit = "GB"
@@ -65,7 +75,7 @@ def unit_amount(h: Hit) -> Value | None:
         return None  # 我身高165体重90斤: the speaker's body, not a product
     if unit_raw in ("米", "码", "升", "l") and not re.search(r"尺寸|尺码|长|宽|高|码数|容量|装", h.clause_text):
         return None
-    attribute, unit = _UNITS[unit_raw]
+    attribute, unit = UNITS[unit_raw]
     if attribute in ("重量", "尺寸", "层数", "抽数") and not re.search(r"这个|这款|这件|这条|这双|这台|这根|这把|规格|装|一箱|一袋|一盒|一包|一提|一瓶|每袋|每盒|每箱|每包|承重|长度|宽度|尺寸|净含量|容量|加厚|纸巾|抽纸|纸|一张|每张", h.text[h.region_start : h.clause.end]):
         return None  # 20斤呢, 15厘米的: people's weight and height in chat, not a product spec
     if unit == "g" and re.search(r"内存|存储|运存|手机|电脑|平板", h.clause_text):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claims.numbers import NUM, to_number
+from claims.quantities import NUM, to_number
 
 _CLAUSE_END = re.compile(r"[，。！？；,.!?;\n]|(?<=[吗呢吧])(?=\s|$)|\s{1,}")
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from claims.context import Clause
+from claims.clauses import Clause, event_condition
 from models import ClaimType
 
 Value = dict[str, Any]
@@ -71,3 +71,13 @@ def rule(type_: ClaimType, pattern: str, name: str = "") -> Callable[[Builder], 
 def const(type_: ClaimType, pattern: str, value: Value, name: str = "") -> Rule:
     """A rule whose value does not depend on the match."""
     return Rule(type_, re.compile(pattern), lambda _hit: dict(value), name or pattern[:20])
+
+
+def event_near(h: Hit) -> str | None:
+    """The triggering event (过敏, 破损, 不满意…) of a return or compensation promise: in the match's
+    clause up to the match, else in the previous clause unless that one has a promise of its own."""
+    cond = event_condition(h.prefix)
+    prev = h.previous_clause
+    if cond is None and prev and not re.search(r"赔|退|换|补发", prev):
+        cond = event_condition(prev)
+    return cond
