@@ -14,7 +14,7 @@ import pytest
 
 from claims import ClaimExtractor
 from claims.engine import REPAIRER
-from claims.lexicon import canonicalise
+from claims.text import canonicalise
 from models import Utterance
 
 EX = ClaimExtractor()

@@ -162,7 +162,7 @@ def test_warranty_is_a_spec_even_from_asr() -> None:
 
 def test_folded_pinyin_repairs_only_unambiguous_non_words() -> None:
     from claims.engine import REPAIRER
-    from claims.lexicon import canonicalise
+    from claims.text import canonicalise
 
     assert canonicalise("今天单天发货", None, REPAIRER) == "今天当天发货"  # dan/dang
     assert "瓷砖" in canonicalise("适用于玻璃和瓷砖", None, REPAIRER)  # a real word is kept
