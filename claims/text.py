@@ -17,24 +17,11 @@ from functools import lru_cache
 import jieba
 from pypinyin import Style, pinyin
 
+import lexicon
+
 # Domain terms the rules depend on. Two or more characters each: single characters have too
 # many homophones to repair safely.
-DOMAIN_TERMS: tuple[str, ...] = (
-    "发货", "包邮", "无理由", "敏感肌", "运费险", "赠品", "赠送", "正品", "退货", "退款",
-    "包退", "包换", "包赔", "假一赔", "顺丰", "圆通", "中通", "申通", "韵达", "邮政", "极兔",
-    "京东", "下单", "链接", "面膜", "保质期", "孕妇", "宝宝", "微信", "私信",
-    "秒杀", "到手价", "满减", "授权", "旗舰店", "厂家直销", "当天发", "直播间", "小时",
-    "优惠券", "原价", "过敏", "破损", "包赔", "赔付", "补发", "不满意", "质量问题",
-    # rule vocabulary without a common homophone word (checked against jieba's dictionary:
-    # 防水/放水, 保湿/宝石, 半价/搬家 collide and are left out)
-    "只要", "券后", "立减", "直降", "便宜", "同款", "小样", "再送", "还送", "就送", "送一", "送两",
-    "可以", "放心", "适合", "适用", "保证", "效果", "见效", "专柜", "验货", "工厂", "直发",
-    "明天", "后天", "今天", "当天", "发出", "寄出", "你们", "主播", "最后", "下架", "告急", "限量",
-    "百分百", "副作用", "治疗", "治好", "净含量", "内存", "毫升", "毫安", "毫米", "厘米",
-    "学生", "宠物", "孕妇", "糖尿病人", "降血糖", "去污", "除菌", "透气", "吸汗", "保暖", "最火",
-    "质保", "保修", "换新", "杯身", "默认", "痘痘", "管用", "密封", "防漏", "失眠", "预防", "官方",
-    "自营", "专用", "最低", "价格", "续航", "原装", "不容易", "不锈钢", "保温", "十二小时",
-)
+DOMAIN_TERMS: tuple[str, ...] = tuple(dict.fromkeys(t.text for t in lexicon.terms("repair_terms")))
 
 # Units after a numeral: a homophone right after a number is read as the unit (三甜→三天,
 # 十篇→十片, 三见→三件). Only units whose homophones rarely follow numbers in chat are
