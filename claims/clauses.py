@@ -8,6 +8,7 @@ order of appearance joined by a space, numbers in Arabic digits (e.g. "今晚 �
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -32,7 +33,9 @@ _QUESTION = re.compile(
     r"能不能|可不可以|有没有|是不是|会不会|行不行|要不要|支不支持|包不包|送不送|退不退|发不发|"
     r"多久|什么时候|几天|怎么|为什么|为啥|哪个|哪里|多少钱|吗[？?]?$|吗(?=[，,\s])|[？?]"
 )
-_HEDGE = re.compile(r"(?:可能|也许|大概|好像|说不定|不一定|尽量|争取|看情况|不确定|估计)")
+_HEDGE = re.compile(r"(?:可能|也许|大概|好像|说不定|尽量|争取|估计)")
+# doubt withdraws the promise (不一定今天发, 看情况): not a claim at all
+_DOUBT = re.compile(r"(?:不一定|不确定|看情况|不保证|不敢保证|没法保证|保证不了)")
 # Not the speaker's own offer, whatever the words: explaining a word (五折的意思), guessing about
 # someone else's things (也是三万一个月的吧), or narrating the speaker's own past (我之前买了…).
 _META = re.compile(r"的意思|意思是|意思就是|是什么意思")
@@ -90,9 +93,10 @@ def clauses(text: str) -> list[Clause]:
 
 
 def clause_at(parts: list[Clause], pos: int) -> Clause:
-    for c in parts:
-        if c.start <= pos < c.end:
-            return c
+    """The clause holding `pos` (parts in order, as `clauses` gives them); else the last one."""
+    i = bisect.bisect_right(parts, pos, key=lambda c: c.start) - 1
+    if 0 <= i < len(parts) and parts[i].start <= pos < parts[i].end:
+        return parts[i]
     return parts[-1]
 
 
@@ -102,16 +106,22 @@ def is_negated(text: str, clause: Clause, start: int, end: int) -> bool:
     return bool(_NEG_BEFORE.search(before) or _NEG_AFTER.match(after))
 
 
-def is_question_or_hedge(text: str, clause: Clause, start: int, end: int) -> bool:
-    """The clause around the match asks (能不能用?), hedges (可能明天发), explains a word, guesses,
-    or narrates the speaker's own past (我之前买了) instead of promising."""
+def is_unasserted(text: str, clause: Clause, start: int, end: int) -> bool:
+    """The clause around the match asks (能不能用?), explains a word, guesses, or narrates the
+    speaker's own past (我之前买了) instead of promising."""
     region = text[max(clause.start, start - 8) : min(clause.end, end + 4)]
     tail = text[end : min(len(text), clause.end + 1)]
     if _QUESTION.search(region) or re.match(r"^[^，。！,.!]{0,4}[吗？?]", tail):
         return True
     body = text[clause.start : clause.end]
-    if _META.search(body) or _GUESS.search(body) or _NARRATIVE.search(text[clause.start : start]):
+    if _DOUBT.search(text[max(clause.start, start - 6) : start]):
         return True
+    return bool(_META.search(body) or _GUESS.search(body) or _NARRATIVE.search(text[clause.start : start]))
+
+
+def is_hedged(text: str, clause: Clause, start: int) -> bool:
+    """A hedge just before the match (可能明天发, 大概三天到): still a claim a buyer relies on (the
+    guide), kept with a lower confidence."""
     return bool(_HEDGE.search(text[max(clause.start, start - 6) : start]))
 
 

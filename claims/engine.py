@@ -7,10 +7,11 @@ efficacy match inside another claim's span is dropped (送一片补水面膜 is 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
-from claims.clauses import Clause, clause_at, clauses, is_negated, is_question_or_hedge
+from claims.clauses import Clause, clause_at, clauses, is_hedged, is_negated, is_unasserted
 from claims.risks import VOCABULARY as RISK_VOCABULARY
 from claims.rule import Hit
 from claims.text import DOMAIN_TERMS, TermRepairer
@@ -32,10 +33,11 @@ class Found:
     rule: str
     clause: Clause
     extra: list[str] = field(default_factory=list)
+    hedged: bool = False
 
 
 def _region_start(text: str, parts: list[Clause], clause: Clause) -> int:
-    idx = parts.index(clause)
+    idx = bisect.bisect_left(parts, clause.start, key=lambda c: c.start)
     if idx == 0:
         return clause.start
     prev = parts[idx - 1]
@@ -43,8 +45,10 @@ def _region_start(text: str, parts: list[Clause], clause: Clause) -> int:
     return clause.start if any(c in _HARD_STOP for c in gap) else prev.start
 
 
-def candidates(text: str) -> list[Found]:
-    """Every asserted rule match in canonical `text` (negated, questioned or hedged ones removed)."""
+def candidates(text: str, withheld: list[Found] | None = None) -> list[Found]:
+    """Every asserted rule match in canonical `text` (negated or questioned ones removed; hedged ones
+    marked). With `withheld`, the removed matches are appended to it (value {}): a negation or a
+    question about a promise, which the classifier must not turn back into the promise."""
     parts = clauses(text)
     out: list[Found] = []
     for r in RULES:
@@ -52,12 +56,15 @@ def candidates(text: str) -> list[Found]:
             if m.end() == m.start():
                 continue
             clause = clause_at(parts, m.start())
-            if is_negated(text, clause, m.start(), m.end()) or is_question_or_hedge(text, clause, m.start(), m.end()):
+            if is_negated(text, clause, m.start(), m.end()) or is_unasserted(text, clause, m.start(), m.end()):
+                if withheld is not None:
+                    withheld.append(Found(r.type, m.start(), m.end(), {}, r.name, clause))
                 continue
             value = r.build(Hit(m, text, clause, _region_start(text, parts, clause)))
             if value is None:
                 continue
-            out.append(Found(r.type, m.start(), m.end(), value, r.name, clause))
+            out.append(Found(r.type, m.start(), m.end(), value, r.name, clause,
+                             hedged=is_hedged(text, clause, m.start())))
     return out
 
 
@@ -67,23 +74,28 @@ def _merge(into: Found, other: Found) -> None:
             into.value[k] = v
     into.start, into.end = min(into.start, other.start), max(into.end, other.end)
     into.extra.append(other.rule)
+    into.hedged = into.hedged and other.hedged
 
 
 def resolve(found: list[Found]) -> list[Found]:
     """Merge same-type overlaps, drop yielding types inside other claims; order by position."""
     found = sorted(found, key=lambda f: (f.start, -(f.end - f.start)))
     kept: list[Found] = []
+    last: dict[Any, Found] = {}  # per type, the kept claim that starts last (only it can overlap f)
     for f in found:
-        same = next((k for k in kept if k.type == f.type and f.start < k.end and k.start < f.end), None)
-        if same is not None:
+        same = last.get(f.type)
+        if same is not None and f.start < same.end and same.start < f.end:
             _merge(same, f)
             continue
         kept.append(f)
+        last[f.type] = f
+    kept.sort(key=lambda f: (f.start, -(f.end - f.start), f.type in _YIELDING))
     final: list[Found] = []
+    reach = -1  # the furthest end of a non-yielding claim starting at or before f
     for f in kept:
-        if f.type in _YIELDING and any(
-            k.type != f.type and k.type not in _YIELDING and k.start <= f.start and f.end <= k.end for k in kept
-        ):
+        if f.type not in _YIELDING:
+            reach = max(reach, f.end)
+        elif reach >= f.end:
             continue
         final.append(f)
     return final
@@ -101,5 +113,6 @@ def quote_span(text: str, f: Found) -> tuple[int, int]:
     return start, end
 
 
-def find(text: str) -> list[Found]:
-    return resolve(candidates(text))
+def find(text: str, withheld: list[Found] | None = None) -> list[Found]:
+    """Resolved asserted rule claims of `text` (see `candidates` for `withheld`)."""
+    return resolve(candidates(text, withheld))

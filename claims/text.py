@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import product
 
 import jieba
 from pypinyin import Style, pinyin
@@ -70,19 +71,21 @@ class TermRepairer:
     """Pinyin-tolerant repair of a fixed set of terms (domain terms, product names)."""
 
     def __init__(self, terms: tuple[str, ...] | list[str]) -> None:
-        self._index: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
-        self._folded: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
+        # (first syllable, second syllable) → the terms starting so, longest first: a window is only
+        # compared with terms whose first two characters can sound like its own
+        self._index: dict[tuple[str, str], list[tuple[str, list[frozenset[str]]]]] = {}
+        self._folded: dict[tuple[str, str], list[tuple[str, list[frozenset[str]]]]] = {}
         self._terms = frozenset(t for t in terms if len(t) >= 2)
         self._lengths = sorted({len(t) for t in self._terms}, reverse=True)
         for term in sorted(self._terms, key=len, reverse=True):
             sounds = [char_sounds(c) for c in term]
             if not all(sounds):
                 continue  # only all-Han terms can be matched by sound
-            for first in sounds[0]:
-                self._index.setdefault(first, []).append((term, sounds))
+            for pair in product(sounds[0], sounds[1]):
+                self._index.setdefault(pair, []).append((term, sounds))
             folded = [folded_sounds(c) for c in term]
-            for first in folded[0]:
-                self._folded.setdefault(first, []).append((term, folded))
+            for pair in product(folded[0], folded[1]):
+                self._folded.setdefault(pair, []).append((term, folded))
 
     def repair(self, chars: list[str], words: WordGuard | None = None) -> None:
         """Replace, in place, every window that sounds like a term (longest terms first).
@@ -106,12 +109,21 @@ class TermRepairer:
     @staticmethod
     def _match(
         chars: list[str], i: int, words: WordGuard | None,
-        index: dict[str, list[tuple[str, list[frozenset[str]]]]], sounds_of: Callable[[str], frozenset[str]],
-        unique: bool = False,
+        index: dict[tuple[str, str], list[tuple[str, list[frozenset[str]]]]],
+        sounds_of: Callable[[str], frozenset[str]], unique: bool = False,
     ) -> str | None:
         found: list[str] = []
+        if i + 1 >= len(chars):
+            return None
+        seconds = sounds_of(chars[i + 1])
         for first in sounds_of(chars[i]):
-            for term, sounds in index.get(first, ()):
+            lists = [index[(first, s)] for s in seconds if (first, s) in index]
+            if not lists:
+                continue
+            # the terms of this first syllable, longest first (as one list per first syllable would be)
+            terms = lists[0] if len(lists) == 1 else sorted(
+                {t: snd for lst in lists for t, snd in lst}.items(), key=lambda x: -len(x[0]))
+            for term, sounds in terms:
                 n = len(term)
                 window = chars[i : i + n]
                 if len(window) < n or "".join(window) == term or term in found or _drops_negator(window, term):
