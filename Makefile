@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | 
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PKGS := ffmpeg nginx-light libnginx-mod-rtmp chromium wrk
 
-.PHONY: demo test setup system lint typecheck bench eval clean tts-venv streams
+.PHONY: demo test setup system lint typecheck bench eval clean tts-venv streams train-claims
 
 setup: system $(STAMP)
 
@@ -33,6 +33,10 @@ demo: setup
 
 test: setup
 	HF_HUB_OFFLINE=1 $(BIN)/pytest -q
+
+# Rebuild the claims classifier's weights (claims/model/) from claims/training/ (~10 min on 2 cores).
+train-claims: setup
+	HF_HUB_OFFLINE=1 $(BIN)/python scripts/train_claims.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -89,3 +89,33 @@ def score(rows: Iterable[dict[str, Any]], predictions: dict[str, dict[str, Any]]
         "value_accuracy": round(values["agree"] / values["pairs"], 4) if values["pairs"] else 1.0,
         "risks": _prf(risk["tp"], risk["fp"], risk["fn"]),
     }
+
+
+PROMISE_TYPES = ("gift", "shipping", "return_policy", "compensation", "price", "authenticity")
+
+
+def score_labels(rows: Iterable[dict[str, Any]], predictions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Set-per-sentence scoring of guide-labelled rows ({"id", "text", "types": [...], "risks": [...]}),
+    as `../shared/tools/score_claims.py` scores them: a type (or risk) counts once per sentence.
+    Micro P/R/F1 over types, over the promise types, over risks, and F1 per label."""
+    counts: dict[str, Counter[str]] = {k: Counter() for k in ("tp", "fp", "fn")}
+    for row in rows:
+        pred = predictions.get(row["id"], {"claims": [], "risks": []})
+        pt = {c["type"] for c in pred["claims"]}
+        pr = {r["rule"] for r in pred["risks"]}
+        for gold, got, prefix in ((set(row.get("types", [])), pt, ""), (set(row.get("risks", [])), pr, "risk:")):
+            for label in gold | got:
+                key = "tp" if label in gold and label in got else ("fp" if label in got else "fn")
+                counts[key][prefix + label] += 1
+    labels = sorted(set().union(*counts.values()))
+
+    def micro(names: Iterable[str]) -> dict[str, float]:
+        names = list(names)
+        return _prf(*(sum(counts[k][n] for n in names) for k in ("tp", "fp", "fn")))
+
+    return {
+        "types": micro(n for n in labels if not n.startswith("risk:")),
+        "promise": micro(n for n in labels if n in PROMISE_TYPES),
+        "risks": micro(n for n in labels if n.startswith("risk:")),
+        "per_label": {n: _prf(counts["tp"][n], counts["fp"][n], counts["fn"][n])["f1"] for n in labels},
+    }

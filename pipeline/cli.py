@@ -142,10 +142,12 @@ def extract(
     jsonl: Annotated[
         Path | None, typer.Option("--jsonl", help='file of {"id","text"} lines ("-" = stdin)')
     ] = None,
-    fallback: Annotated[bool, typer.Option(help="use the embedding fallback for paraphrases")] = True,
+    learned: Annotated[
+        bool, typer.Option("--learned/--rules-only", help="rules and the learned classifier, or the rules alone")
+    ] = True,
 ) -> None:
     """Text → claims and risks, no audio (JSON lines)."""
-    for row in commands.extract(_services(), text, jsonl, fallback):
+    for row in commands.extract(_services(), text, jsonl, learned):
         _emit(row)
 
 

@@ -221,7 +221,7 @@ def _open(path: Path) -> Any:
 
 
 def extract(
-    services: Services, text: str | None, jsonl: Path | None, fallback: bool
+    services: Services, text: str | None, jsonl: Path | None, learned: bool = True
 ) -> Iterator[dict[str, Any]]:
     if (text is None) == (jsonl is None):
         raise InputError("give exactly one of --text or --jsonl")
@@ -229,7 +229,7 @@ def extract(
     rows = [{"id": None, "text": text}] if jsonl is None else list(iter_jsonl(jsonl))
     from claims.jsonl import extract_rows
 
-    return extract_rows(((r["id"], str(r["text"])) for r in rows), services.extractor(fallback=fallback))
+    return extract_rows(((r["id"], str(r["text"])) for r in rows), services.extractor(learned=learned))
 
 
 def print_verify(console: Console, report: VerifyReport) -> None:
@@ -257,7 +257,7 @@ def describe_models(services: Services) -> dict[str, dict[str, Any]]:
     s = services.settings
     return {
         "whisper (speech)": describe_whisper_model(s.whisper_model, s.models_dir),
-        "embedding (search, claims fallback)": describe_e5_model(s.embed_model, s.models_dir),
+        "embedding (search, claims classifier)": describe_e5_model(s.embed_model, s.models_dir),
     }
 
 

@@ -127,12 +127,11 @@ class Services:
 
         return SentenceTransformerEmbedder(self.embed_model_path())
 
-    def extractor(self, products: list[Product] | None = None, fallback: bool = True) -> ClaimExtractor:
+    def extractor(self, products: list[Product] | None = None, learned: bool = True) -> ClaimExtractor:
+        """Rules plus the learned classifier (its e5 view through the index's embedder), or rules alone."""
         from claims.extractor import ClaimExtractor
 
-        return ClaimExtractor(
-            products=products or [], embedder=self.embedder if fallback else None, fallback=fallback
-        )
+        return ClaimExtractor(products=products or [], embedder=self.embedder if learned else None, learned=learned)
 
     @cached_property
     def index(self) -> HybridIndex:

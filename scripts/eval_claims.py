@@ -2,7 +2,8 @@
 
 - the team's labelled dev set (claims_dev/devset.jsonl): per split (dev = rules were written
   against it, test = held out) and per variant (clean / ASR-noised): per-type P/R/F1, micro F1,
-  value accuracy, risk P/R/F1 — with and without the embedding fallback; rows added later in a
+  value accuracy, risk P/R/F1 — for the rules alone, rules + classifier on n-grams (no embedder)
+  and rules + classifier with the e5 vectors (the default pipeline); rows added later in a
   batch (e.g. "risk-context") are also scored alone per split;
 - real streamer speech (../shared/realdata/livechat/dev_data.jsonl, `streamer_response_asr`):
   claims per 1,000 utterances, and a reproducible sample of 50 claims (all, when fewer) written
@@ -10,8 +11,9 @@
   reported from claims_dev/livechat_review.json when its ids (line:type:quote hash) match the sample;
   risk flags per 1,000 utterances and per rule, a sample of 50 flags (all, when fewer; --risk-sample-out)
   and their precision by reading from claims_dev/livechat_risk_review.json (ids line:rule:quote hash);
-- speed in utterances/s on this machine, with and without the fallback (embedder with one torch
-  thread, as the pipeline runs it), with the load average before and after: the machine is shared;
+- speed in utterances/s on this machine for each variant (embedder with one torch thread, as the
+  pipeline runs it; "full_given_vectors": the sentence vectors precomputed, as when the index has
+  embedded the utterance already), with the load average before and after: the machine is shared;
 - the bundled sample stream: its ground-truth sentences (clean text) and the real Whisper output
   of some of them (claims_dev/sample_asr.jsonl): claims found of the right type, per sentence.
 
@@ -101,7 +103,7 @@ def livechat(texts: list[str], ex: ClaimExtractor, sample_out: Path | None, revi
     for f in found:
         by_type[f["type"]] = by_type.get(f["type"], 0) + 1
     out = {"utterances": len(texts), "claims": len(found), "per_1000": round(1000 * len(found) / len(texts), 2),
-           "by_type": by_type, "embedding_claims": sum(f["method"] == "embedding" for f in found),
+           "by_type": by_type, "classifier_claims": sum(f["method"] == "classifier" for f in found),
            "sample_file": str(sample_out) if sample_out else None}
     if review is not None:
         out["reading"] = reviewed_precision(sample, review)
@@ -164,14 +166,14 @@ def sample_check(ex: ClaimExtractor) -> dict[str, Any]:
     }
 
 
-def speed(texts: list[str], ex: ClaimExtractor, seconds: float = 5.0) -> dict[str, Any]:
+def speed(texts: list[str], ex: ClaimExtractor, seconds: float = 5.0, vectors: Any = None) -> dict[str, Any]:
     """Utterances/s through `extract_texts` in batches of 64 (as `onrecord extract --jsonl` runs),
     wall clock, with the machine's load average before and after (the machine is shared)."""
     load0 = os.getloadavg()
     n, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         for i in range(0, len(texts), 64):
-            ex.extract_texts(texts[i : i + 64])
+            ex.extract_texts(texts[i : i + 64], None if vectors is None else vectors[i : i + 64])
         n += len(texts)
     ups = n / (time.perf_counter() - start)
     return {"ups": round(ups, 1), "cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load0],
@@ -202,22 +204,26 @@ def main() -> None:
         return
     rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
     texts = [r["text"] for r in rows]
-    rules = ClaimExtractor()
-    result: dict[str, Any] = {"rows": len(rows), "rules": evaluate(rows, rules), "sample": sample_check(rules),
-                              "speed_rules": speed(texts, rules)}
     embedder = load_embedder(args.embedder, args.models_dir)
-    with_fb = ClaimExtractor(embedder=embedder) if embedder is not None else None
-    if with_fb is not None:
-        result["with_fallback"] = evaluate(rows, with_fb)
-        result["speed_fallback"] = speed(texts, with_fb)
+    variants = {"rules": ClaimExtractor(learned=False), "text": ClaimExtractor()}
+    if embedder is not None:
+        variants["full"] = ClaimExtractor(embedder=embedder)
+    default = list(variants)[-1]  # what the pipeline runs: the full model when there is an embedder
+    result: dict[str, Any] = {"rows": len(rows), "default": default}
+    for name, ex in variants.items():
+        result[name] = evaluate(rows, ex)
+        result[f"sample_{name}"] = sample_check(ex)
+        result[f"speed_{name}"] = speed(texts, ex)
+    if embedder is not None:
+        vecs = embedder.encode_passages(texts)
+        result["speed_full_given_vectors"] = speed(texts, variants["full"], vectors=vecs)
     if args.livechat.is_file():
-        texts = livechat_texts(args.livechat)
-        # the sample (and its reading) is of what runs by default: with the fallback when there is one
-        result["livechat_rules"] = livechat(texts, rules, None if with_fb else args.sample_out, args.review)
-        if with_fb is not None:
-            result["livechat_fallback"] = livechat(texts, with_fb, args.sample_out, args.review)
-        # risk flags come from the rules alone (the fallback adds claims, never flags)
-        result["livechat_risks"] = livechat_risks(texts, rules, args.risk_sample_out, args.risk_review)
+        chat = livechat_texts(args.livechat)
+        for name, ex in variants.items():
+            # the sample (and its reading) is of what runs by default
+            result[f"livechat_{name}"] = livechat(chat, ex, args.sample_out if name == default else None, args.review)
+            result[f"livechat_risks_{name}"] = livechat_risks(
+                chat, ex, args.risk_sample_out if name == default else None, args.risk_review)
     print(json.dumps(result, ensure_ascii=False))
 
 

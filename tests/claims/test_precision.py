@@ -17,7 +17,7 @@ from claims.engine import REPAIRER
 from claims.text import canonicalise
 from models import Utterance
 
-EX = ClaimExtractor()
+EX = ClaimExtractor(learned=False)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -100,7 +100,7 @@ def test_products_file_attributes_the_sample_stream() -> None:
         for s in truth["sentences"]
     ]
     expected = {f"u{s['i']}": s["product"] for s in truth["sentences"]}
-    claims = list(ClaimExtractor(products).run(utts))
+    claims = list(ClaimExtractor(products, learned=False).run(utts))
     attributed = [c for c in claims if expected[c.utterance_id]]
     assert len(attributed) >= 20
     wrong = [(c.quote, c.product) for c in attributed if c.product != expected[c.utterance_id]]
@@ -111,7 +111,7 @@ def test_every_sample_promise_is_extracted_from_the_script_text() -> None:
     """The sample's own sentences (no ASR): every ground-truth claim, each item of a gift list and
     each audience of a list its own claim, with its value."""
     truth = json.loads((ROOT / "samples" / "sample_stream.truth.json").read_text(encoding="utf-8"))
-    ex = ClaimExtractor()
+    ex = ClaimExtractor(learned=False)
     missing = []
     for s in truth["sentences"]:
         got, _ = ex.extract_utterance(
@@ -144,7 +144,7 @@ def test_every_sample_promise_is_extracted_from_the_script_text() -> None:
     ],
 )
 def test_lists_grades_and_written_digits(text: str, values: list[dict]) -> None:
-    got, _ = ClaimExtractor().extract_utterance(Utterance(id="u", stream_id="s", t0=0, t1=3, text=text))
+    got, _ = ClaimExtractor(learned=False).extract_utterance(Utterance(id="u", stream_id="s", t0=0, t1=3, text=text))
     assert len(got) == len(values), [(c.type.value, c.value) for c in got]
     for claim, want in zip(got, values, strict=True):
         assert want.items() <= claim.value.items()

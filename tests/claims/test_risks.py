@@ -10,7 +10,7 @@ import pytest
 from claims import RISK_SPECS, ClaimExtractor
 from models import Product, RiskRule, Severity, Utterance
 
-EX = ClaimExtractor()
+EX = ClaimExtractor(learned=False)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_risk_attaches_to_the_claim_it_overlaps() -> None:
 
 def test_unattached_risks_are_returned_per_utterance() -> None:
     utt = Utterance(id="u1", stream_id="s", t0=0, t1=2, text="全网最低，加我微信")
-    claims, loose = ClaimExtractor().extract_utterance(utt)
+    claims, loose = ClaimExtractor(learned=False).extract_utterance(utt)
     assert len(claims) == 1
     assert [r.rule for r in loose] == [RiskRule.OFF_PLATFORM]
 
@@ -110,7 +110,7 @@ def test_a_claim_or_a_product_mention_makes_a_weak_word_a_selling_one() -> None:
     assert EX.extract_text("这是最好的")[1] == []
     with_claim = EX.extract_text("这是最好的，今天下单送一片面膜")[1]
     assert [r.rule for r in with_claim] == [RiskRule.ABSOLUTE_TERM]
-    catalog = ClaimExtractor([Product(id="p1", name="云朵枕")])
+    catalog = ClaimExtractor([Product(id="p1", name="云朵枕")], learned=False)
     assert [r.quote for r in catalog.extract_text("云朵枕是最好的")[1]] == ["最好"]
 
 

@@ -15,7 +15,7 @@ def test_extract_jsonl_contract_shape(tmp_path: Path) -> None:
              {"id": "c", "text": "不支持七天无理由退货，加主播微信"}]
     src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
     env = {**os.environ, "ONRECORD_DATA_DIR": str(tmp_path / "d")}
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", "--jsonl", str(src), "--no-fallback"],
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", "--jsonl", str(src), "--rules-only"],
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines()]

@@ -23,7 +23,7 @@ def test_an_utterance_is_searchable_from_another_index_instance_during_the_strea
     services.catalog.upsert_stream(stream)
     runner = SessionRunner(services, stream)
     utt = Utterance(id="live1:u000001000", stream_id="live1", t0=1.0, t1=4.0, text="下单后四十八小时内发货，全国包邮。")
-    claims = runner.process_utterance(utt, services.extractor(fallback=False))
+    claims = runner.process_utterance(utt, services.extractor(learned=False))
     assert any(c.type.value == "shipping" for c in claims)
     other = HybridIndex(services.settings.index_dir, services.embedder)  # what a second process opens
     hits = other.search("多久发货", SearchFilters(stream="live1"), k=3)
