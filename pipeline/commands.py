@@ -187,13 +187,26 @@ def print_hits(console: Console, query: str, hits: list[dict[str, Any]]) -> None
 
 
 def index_jsonl(services: Services, file: Path, stream_id: str) -> int:
+    """Index `{"id","text"}` lines as utterances of `stream_id`, each with the claims the rules find in
+    it (so a shipping question can prefer the lines that promise shipping); returns the lines read."""
     rows = list(iter_jsonl(file))
     items = [(str(r["id"]), str(r["text"])) for r in rows]
     from pipeline.session import new_stream as _new
 
     if services.catalog.get_stream(stream_id) is None:
         services.catalog.upsert_stream(_new(stream_id, source=str(file), merchant=services.settings.merchant))
-    services.index.add_texts(stream_id, items)
+    found = services.extractor(fallback=False).extract_texts([text for _, text in items])
+    claims = {
+        doc_id: [
+            c.model_copy(
+                update={"id": f"{stream_id}-{doc_id}-c{n}", "stream_id": stream_id, "utterance_id": doc_id}
+            )
+            for n, c in enumerate(doc_claims)
+        ]
+        for (doc_id, _), (doc_claims, _) in zip(items, found, strict=True)
+        if doc_claims
+    }
+    services.index.add_texts(stream_id, items, claims=claims)
     services.index.save()
     return len(items)
 
@@ -267,6 +280,7 @@ def reindex(services: Services) -> int:
     Text-only corpora added with `index-jsonl` live only in the index: add them again afterwards."""
     catalog = services.catalog
     batches = (
-        (utts, claims, stream.merchant, stream.started_at) for stream, utts, claims in catalog.iter_streams_content()
+        (utts, claims, stream.merchant, stream.started_at)
+        for stream, utts, claims in catalog.iter_streams_content()
     )
     return services.index.rebuild(batches)
