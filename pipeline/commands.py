@@ -131,8 +131,7 @@ def search(
     """Hybrid search; each hit as the `search --json` shape, with a clip URL."""
     if not query or not query.strip():
         raise InputError("empty query: type what you are looking for")
-    if mode not in ("hybrid", "lexical", "semantic"):
-        raise InputError(f"unknown search mode {mode!r}: hybrid, lexical or semantic")
+    _check_search(services, [query], filters, mode)
     return _rows(services, services.index.search(query, filters, k=k, mode=mode))  # type: ignore[arg-type]
 
 
@@ -142,10 +141,24 @@ def search_batch(
     """Many queries with the models loaded once and the queries embedded in one batch."""
     if not queries:
         raise InputError("the batch file has no queries")
-    if mode not in ("hybrid", "lexical", "semantic"):
-        raise InputError(f"unknown search mode {mode!r}: hybrid, lexical or semantic")
+    _check_search(services, queries, filters, mode)
     results = services.index.search_batch(queries, filters, k=k, mode=mode)  # type: ignore[arg-type]
     return [_rows(services, hits) for hits in results]
+
+
+def _check_search(services: Services, queries: list[str], filters: SearchFilters, mode: str) -> None:
+    """Refuse bad queries, modes and claim types before any model is assembled or loaded."""
+    from index.hybrid import check_query
+    from models import ClaimType
+
+    for q in queries:
+        check_query(q)
+    if mode not in ("hybrid", "lexical", "semantic"):
+        raise InputError(f"unknown search mode {mode!r}: hybrid, lexical or semantic")
+    if filters.type is not None and filters.type not in {t.value for t in ClaimType}:
+        raise InputError(
+            f"unknown claim type {filters.type!r}; one of: {', '.join(t.value for t in ClaimType)}"
+        )
 
 
 def _rows(services: Services, hits: list[SearchHit]) -> list[dict[str, Any]]:
