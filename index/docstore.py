@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models import Claim, ClaimType, Risk, SearchFilters, SearchIndexError
+from models import Claim, ClaimType, InputError, Risk, SearchFilters, SearchIndexError
 
 _TYPE_BIT = {t: 1 << i for i, t in enumerate(ClaimType)}
 
@@ -122,6 +122,9 @@ class DocStore:
     def live_count(self) -> int:
         return len(self.docs) - self.n_deleted
 
+    def live_ordinals(self) -> list[int]:
+        return [i for i in range(len(self.docs)) if not self._deleted[i]]
+
     def ordinals_of(self, stream: str) -> list[int]:
         """Live documents of `stream`, in stream order."""
         return [ordinal for _, ordinal in self._order.get(stream, ())]
@@ -170,6 +173,14 @@ class DocStore:
         nxt = self.docs[order[pos + 1][1]].text if pos + 1 < len(order) else None
         return prev, nxt
 
+    def neighbour_ordinals(self, ordinal: int) -> tuple[int, int]:
+        """Ordinals of the utterances just before and after `ordinal` in its stream (-1 where none)."""
+        order = self._order[self.docs[ordinal].stream]
+        pos = bisect.bisect_left(order, (self.docs[ordinal].t0, ordinal))
+        prev = order[pos - 1][1] if pos > 0 else -1
+        nxt = order[pos + 1][1] if pos + 1 < len(order) else -1
+        return prev, nxt
+
     def last_product(self, stream: str) -> str | None:
         order = self._order.get(stream)
         return self.docs[order[-1][1]].product if order else None
@@ -194,7 +205,7 @@ class DocStore:
             try:
                 bit = _TYPE_BIT[ClaimType(f.type)]
             except ValueError as exc:
-                raise SearchIndexError(
+                raise InputError(
                     f"unknown claim type {f.type!r}; expected one of {[t.value for t in ClaimType]}"
                 ) from exc
             m &= (np.frombuffer(self._types, dtype=np.uint16, count=n) & bit) != 0

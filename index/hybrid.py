@@ -1,4 +1,5 @@
-"""Hybrid search over utterances and their claims: BM25 (jieba words + bigrams) and e5 vectors, fused by RRF.
+"""Hybrid search over utterances and their claims: BM25 (jieba words + bigrams) and e5 vectors, fused
+by normalised scores (index/fusion.py).
 
     idx = HybridIndex(data_dir / "index", embedder).load()
     idx.add_utterances(utterances, claims, merchant="shop-1", started_at=stream.started_at)
@@ -25,10 +26,12 @@ from typing import Literal
 
 import numpy as np
 
-from index.analyzer import CLAIM_TAGS, JiebaAnalyzer, glossary
+from index.analyzer import CLAIM_TAGS, JiebaAnalyzer, glossary, has_content, intents
 from index.bm25 import BM25Index
+from index.centering import ScriptCentroids
 from index.docstore import Doc, DocStore
 from index.embedder import Embedder
+from index.fusion import Candidates, FusionWeights, fuse
 from index.vectors import FaissVectorIndex
 from models import (
     Claim,
@@ -46,6 +49,7 @@ Mode = Literal["hybrid", "lexical", "semantic"]
 Batch = tuple[Sequence[Utterance], Sequence[Claim], str, datetime | None]
 _FIELDS = ("words", "bigrams", "tags", "product")
 _FORMAT = 1
+MAX_QUERY_CHARS = 500  # the API's limit too: a question, not a document
 
 
 class HybridIndex:
@@ -59,21 +63,20 @@ class HybridIndex:
         analyzer: JiebaAnalyzer | None = None,
         flat_limit: int = 50_000,
         nprobe: int = 24,
-        rrf_k: int = 60,
-        promise_prior: float = 0.15,
         candidates: int = 100,
         weights: dict[str, float] | None = None,
+        fusion: FusionWeights | None = None,
     ) -> None:
         self.directory = Path(directory)
         self.embedder = embedder
         self.analyzer = analyzer or JiebaAnalyzer()
-        self.rrf_k, self.candidates = rrf_k, candidates
+        self.candidates = candidates
         # An agent asks about promises: between two equally matching sentences, the one that
         # carries a claim (下单后48小时内发货) should outrank the one that only echoes the
-        # question (好多宝宝在问多久发货).
-        self.promise_prior = promise_prior
+        # question (好多宝宝在问多久发货); see FusionWeights.intent and .promise.
+        self.fusion = fusion or FusionWeights()
         # weights of the lexical parts, relative to the query's own jieba words
-        self.weights = {"expanded": 0.5, "bigrams": 0.3, "tags": 0.5, "product": 1.0, **(weights or {})}
+        self.weights = {"expanded": 0.5, "bigrams": 0.6, "tags": 0.5, "product": 1.0, **(weights or {})}
         self._vector_args = {"flat_limit": flat_limit, "nprobe": nprobe}
         self._lock = threading.RLock()
         self._loaded = False
@@ -84,6 +87,7 @@ class HybridIndex:
         self._docs = DocStore()
         self._bm25 = BM25Index(_FIELDS)
         self._vectors: FaissVectorIndex | None = None
+        self._centroids: ScriptCentroids | None = None
         self._started: dict[str, datetime] = {}
         self._products: dict[str, Product] = {}
 
@@ -122,11 +126,24 @@ class HybridIndex:
             self._vectors = FaissVectorIndex.load(
                 snap / "vectors.faiss", meta["dim"], meta["trained_at"], **self._vector_args
             )
+            self._centroids = self._read_centroids(meta)
         sizes = {len(self._docs), len(self._bm25), len(self._vectors) if self._vectors else 0}
         if len(sizes) != 1:
             raise SearchIndexError(
                 f"the index in {snap} is inconsistent (docs/bm25/vectors sizes {sorted(sizes)})"
             )
+
+    def _read_centroids(self, meta: dict[str, object]) -> ScriptCentroids:
+        """The saved per-script centroids; recomputed from the vectors for an index saved before them."""
+        assert self._vectors is not None
+        saved = meta.get("centroids")
+        if isinstance(saved, dict) and saved:
+            return ScriptCentroids.from_json(self._vectors.dim, saved)
+        centroids = ScriptCentroids(self._vectors.dim)
+        live = self._docs.live_ordinals()
+        vectors = self._vectors.vectors(np.array(live, np.int64))
+        centroids.add([self._docs.docs[i].text for i in live], vectors)
+        return centroids
 
     def save(self) -> Path:
         """Write a new snapshot and switch CURRENT to it atomically; returns the snapshot folder."""
@@ -147,6 +164,7 @@ class HybridIndex:
                 "count": len(self._docs),
                 "started": {k: v.isoformat() for k, v in self._started.items()},
                 "products": [p.model_dump(mode="json") for p in self._products.values()],
+                "centroids": self._centroids.to_json() if self._centroids else {},
             }
             (snap / "index.json").write_text(json.dumps(meta), encoding="utf-8")
             tmp = self.directory / "CURRENT.tmp"
@@ -259,13 +277,29 @@ class HybridIndex:
             with self._lock:
                 self._products.update((p.id, p) for p in new)
 
-    def add_texts(self, stream: str, items: Sequence[tuple[str, str]], merchant: str = "default") -> int:
-        """Index `(id, text)` lines of a text-only corpus (`onrecord index-jsonl`); hits carry that id."""
+    def add_texts(
+        self,
+        stream: str,
+        items: Sequence[tuple[str, str]],
+        merchant: str = "default",
+        *,
+        claims: Mapping[str, Sequence[Claim]] | None = None,
+    ) -> int:
+        """Index `(id, text)` lines of a text-only corpus (`onrecord index-jsonl`); hits carry that id.
+
+        `claims` (by line id) are the promises found in each line, as `add_utterances` takes them.
+        Lines are kept in the given order as the stream's order (previous/next context)."""
         self.load()
-        docs = [Doc(doc_id, stream, merchant, text) for doc_id, text in items if text.strip()]
+        claims = claims or {}
+        docs = [
+            Doc(doc_id, stream, merchant, text, claims=tuple(claims.get(doc_id, ())))
+            for doc_id, text in items
+            if text.strip()
+        ]
         return self._add_docs(docs)
 
     def _add_docs(self, docs: list[Doc]) -> int:
+        docs = [d for d in docs if has_content(d.text)]  # separators, emoji: never a passage
         if not docs:
             return 0
         vectors = self.embedder.encode_passages([self._passage(d) for d in docs])  # slow: outside the lock
@@ -273,6 +307,9 @@ class HybridIndex:
         with self._lock:
             if self._vectors is None:
                 self._vectors = FaissVectorIndex(vectors.shape[1], **self._vector_args)
+            if self._centroids is None:
+                self._centroids = ScriptCentroids(vectors.shape[1])
+            self._centroids.add([d.text for d in docs], vectors)
             for doc in docs:
                 self._docs.add(doc)
             self._bm25.add(fields)
@@ -313,8 +350,11 @@ class HybridIndex:
     ) -> list[list[SearchHit]]:
         """`search` for many queries, embedding them in one call (for `onrecord search --batch`)."""
         for q in queries:
-            if not q or not q.strip():
-                raise InputError("the search query is empty; type a question such as 赠品是什么")
+            check_query(q)
+        if filters and filters.type and filters.type not in {t.value for t in ClaimType}:
+            raise InputError(
+                f"unknown claim type {filters.type!r}; expected one of {', '.join(t.value for t in ClaimType)}"
+            )
         if mode not in ("hybrid", "lexical", "semantic"):
             raise InputError(f"unknown search mode {mode!r}; expected hybrid, lexical or semantic")
         self.load()
@@ -334,21 +374,64 @@ class HybridIndex:
             if not len(self._docs):
                 return []
             mask = self._docs.mask(filters)
-            ranked: list[tuple[np.ndarray, np.ndarray, float]] = []
-            if mode != "semantic":
-                ranked.append((*self._lexical(query, own, expanded, mask), self._coverage(own)))
+            lexical = self._lexical(query, own, expanded, mask) if mode != "semantic" else None
+            semantic = None
             if mode != "lexical" and self._vectors is not None and qvec is not None:
-                ranked.append((*self._vectors.search(qvec, self.candidates, mask), 1.0))
-            wanted = {ct for ct, tags in CLAIM_TAGS.items() if any(t in tags for t in own + expanded)}
-            ids, scores = ranked[0][:2] if len(ranked) == 1 else self._rrf(ranked, wanted)
-            return [
-                self._hit(int(i), float(s), own + expanded, filters)
-                for i, s in zip(ids[:k], scores[:k], strict=True)
-            ]
+                semantic = self._vectors.search(qvec, self.candidates, mask)
+            if lexical is None or semantic is None or qvec is None:
+                ids, scores = _top(lexical) if semantic is None else semantic
+                pairs = list(zip(ids[:k].tolist(), scores[:k].tolist(), strict=True))
+            else:
+                pairs = self._fused(lexical, semantic, qvec, own, query)[:k]
+            return [self._hit(i, s, own + expanded, filters) for i, s in pairs]
+
+    def _fused(
+        self,
+        lexical: np.ndarray,
+        semantic: tuple[np.ndarray, np.ndarray],
+        qvec: np.ndarray,
+        own: list[str],
+        query: str,
+    ) -> list[tuple[int, float]]:
+        """Candidates of either side, scored by index.fusion.fuse; (ordinal, score) best first."""
+        assert self._vectors is not None
+        lex_ids, _ = _top(lexical, self.candidates)
+        sem_ids = semantic[0]
+        ids = np.array(list(dict.fromkeys(sem_ids.tolist() + lex_ids.tolist())), np.int64)
+        if len(ids) == 0:
+            return []
+        docs = self._docs.docs
+        position = {int(i): n for n, i in enumerate(ids)}
+        neighbours = [self._docs.neighbour_ordinals(int(i)) for i in ids]
+        extra = sorted({o for pair in neighbours for o in pair if o >= 0 and o not in position})
+        every = np.concatenate([ids, np.array(extra, np.int64)])
+        position.update((o, len(ids) + n) for n, o in enumerate(extra))
+        neighbour_pos = np.array(
+            [[position[o] if o >= 0 else -1 for o in pair] for pair in neighbours], np.int64
+        ).reshape(-1, 2)
+        cosine = self._vectors.scores(qvec, every)
+        if self._centroids is not None:
+            cosine -= self._centroids.offsets(qvec, [docs[int(i)].text for i in every])
+        short = self.fusion.short_chars
+        cands = Candidates(
+            ids=every,
+            lexical=lexical[every],
+            semantic=cosine,
+            prev=np.concatenate([neighbour_pos[:, 0], np.full(len(extra), -1)]),
+            next=np.concatenate([neighbour_pos[:, 1], np.full(len(extra), -1)]),
+            short=np.array([len(docs[int(i)].text) < short for i in every]),
+            types=[{c.type for c in docs[int(i)].claims} for i in every],
+        )
+        # the weakest semantic candidate (ids begins with them) is where the semantic score starts
+        floor = float(cosine[: len(sem_ids)].min()) if len(sem_ids) else float(cosine.min())
+        fused = fuse(cands, floor, self._coverage(own), intents(query), self.fusion)[: len(ids)]
+        best = np.argsort(-fused, kind="stable")
+        return [(int(ids[n]), float(fused[n])) for n in best]
 
     def _lexical(
         self, query: str, own: list[str], expanded: list[str], mask: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> np.ndarray:
+        """Dense BM25 scores of every document (0 outside `mask`)."""
         w = self.weights
         terms = [(t, 1.0) for t in own] + [(t, w["expanded"]) for t in expanded]
         scores = self._bm25.scores(
@@ -361,18 +444,13 @@ class HybridIndex:
         )
         if mask is not None:
             scores[~mask] = 0.0
-        n = min(self.candidates, int(np.count_nonzero(scores)))
-        if n == 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        top = np.argpartition(-scores, n - 1)[:n]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return top.astype(np.int64), scores[top]
+        return scores
 
     def _coverage(self, own: list[str]) -> float:
         """Share of the query's words the lexical index knows (itself or through the glossary).
 
-        It is the lexical list's say in the fusion: an English question with words the glossary
-        cannot map leaves the ranking to the vectors; a question in the host's words gets a full vote.
+        It is the lexical side's say in the fusion: an English question with words the corpus
+        never uses leaves the ranking to the vectors; a question in the host's words gets a full vote.
         """
         if not own:
             return 0.0
@@ -383,23 +461,6 @@ class HybridIndex:
             )
 
         return sum(1 for w in own if known(w)) / len(own)
-
-    def _rrf(
-        self, ranked: list[tuple[np.ndarray, np.ndarray, float]], wanted: set[ClaimType]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Weighted reciprocal-rank fusion: sum of weight / (rrf_k + rank), times the promise prior
-        for documents carrying a claim (of the type the question asks about, when it names one)."""
-        fused: dict[int, float] = {}
-        for ids, _, weight in ranked:
-            for rank, i in enumerate(ids.tolist()):
-                fused[i] = fused.get(i, 0.0) + weight / (self.rrf_k + rank + 1)
-        docs = self._docs.docs
-        for i in fused:
-            types = {c.type for c in docs[i].claims}
-            if types and (not wanted or types & wanted):
-                fused[i] *= 1.0 + self.promise_prior * (2.0 if wanted else 1.0)
-        order = sorted(fused.items(), key=lambda kv: -kv[1])
-        return np.array([i for i, _ in order], np.int64), np.array([s for _, s in order], np.float32)
 
     def _hit(self, ordinal: int, score: float, qterms: list[str], filters: SearchFilters | None) -> SearchHit:
         doc = self._docs.docs[ordinal]
@@ -432,3 +493,29 @@ class HybridIndex:
             return len(words & wanted)
 
         return max(claims, key=overlap)  # max keeps the first on ties: the earliest claim
+
+
+def check_query(query: str) -> None:
+    """Raise InputError unless `query` is something to search for: not blank, not only symbols or
+    emoji, at most MAX_QUERY_CHARS characters."""
+    if not query or not query.strip():
+        raise InputError("the search query is empty; type a question such as 赠品是什么")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InputError(
+            f"the search query is {len(query)} characters long; ask in at most {MAX_QUERY_CHARS}"
+        )
+    if not has_content(query):
+        raise InputError(f"the search query {query.strip()[:40]!r} has no letters or digits to search for")
+
+
+def _top(scores: np.ndarray | None, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The non-zero scores, best first (at most `n`): (ordinals, scores)."""
+    if scores is None:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    nonzero = int(np.count_nonzero(scores))
+    n = nonzero if n is None else min(n, nonzero)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    top = np.argpartition(-scores, n - 1)[:n]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return top.astype(np.int64), scores[top]

@@ -107,6 +107,19 @@ class FaissVectorIndex:
         top = top[np.argsort(-scores[top])]
         return candidates[top].astype(np.int64), scores[top].astype(np.float32)
 
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of `ids`, (len(ids), dim) float32."""
+        if len(ids) == 0:
+            return np.zeros((0, self.dim), np.float32)
+        return np.asarray(self._index.reconstruct_batch(np.asarray(ids, np.int64)), np.float32)
+
+    def scores(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Inner product of `query` with the stored vectors of `ids` (exact, whatever the index type)."""
+        if len(ids) == 0:
+            return np.zeros(0, np.float32)
+        vecs = self._index.reconstruct_batch(np.asarray(ids, np.int64))
+        return (vecs @ np.asarray(query, np.float32).ravel()).astype(np.float32)
+
     def exact_search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Brute-force top-k over every vector: the reference the approximate index is checked against."""
         return self._exact(np.asarray(query, np.float32).ravel(), np.arange(len(self)), k)

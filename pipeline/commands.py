@@ -131,8 +131,7 @@ def search(
     """Hybrid search; each hit as the `search --json` shape, with a clip URL."""
     if not query or not query.strip():
         raise InputError("empty query: type what you are looking for")
-    if mode not in ("hybrid", "lexical", "semantic"):
-        raise InputError(f"unknown search mode {mode!r}: hybrid, lexical or semantic")
+    _check_search(services, [query], filters, mode)
     return _rows(services, services.index.search(query, filters, k=k, mode=mode))  # type: ignore[arg-type]
 
 
@@ -142,10 +141,24 @@ def search_batch(
     """Many queries with the models loaded once and the queries embedded in one batch."""
     if not queries:
         raise InputError("the batch file has no queries")
-    if mode not in ("hybrid", "lexical", "semantic"):
-        raise InputError(f"unknown search mode {mode!r}: hybrid, lexical or semantic")
+    _check_search(services, queries, filters, mode)
     results = services.index.search_batch(queries, filters, k=k, mode=mode)  # type: ignore[arg-type]
     return [_rows(services, hits) for hits in results]
+
+
+def _check_search(services: Services, queries: list[str], filters: SearchFilters, mode: str) -> None:
+    """Refuse bad queries, modes and claim types before any model is assembled or loaded."""
+    from index.hybrid import check_query
+    from models import ClaimType
+
+    for q in queries:
+        check_query(q)
+    if mode not in ("hybrid", "lexical", "semantic"):
+        raise InputError(f"unknown search mode {mode!r}: hybrid, lexical or semantic")
+    if filters.type is not None and filters.type not in {t.value for t in ClaimType}:
+        raise InputError(
+            f"unknown claim type {filters.type!r}; one of: {', '.join(t.value for t in ClaimType)}"
+        )
 
 
 def _rows(services: Services, hits: list[SearchHit]) -> list[dict[str, Any]]:
@@ -187,13 +200,26 @@ def print_hits(console: Console, query: str, hits: list[dict[str, Any]]) -> None
 
 
 def index_jsonl(services: Services, file: Path, stream_id: str) -> int:
+    """Index `{"id","text"}` lines as utterances of `stream_id`, each with the claims the rules find in
+    it (so a shipping question can prefer the lines that promise shipping); returns the lines read."""
     rows = list(iter_jsonl(file))
     items = [(str(r["id"]), str(r["text"])) for r in rows]
     from pipeline.session import new_stream as _new
 
     if services.catalog.get_stream(stream_id) is None:
         services.catalog.upsert_stream(_new(stream_id, source=str(file), merchant=services.settings.merchant))
-    services.index.add_texts(stream_id, items)
+    found = services.extractor(fallback=False).extract_texts([text for _, text in items])
+    claims = {
+        doc_id: [
+            c.model_copy(
+                update={"id": f"{stream_id}-{doc_id}-c{n}", "stream_id": stream_id, "utterance_id": doc_id}
+            )
+            for n, c in enumerate(doc_claims)
+        ]
+        for (doc_id, _), (doc_claims, _) in zip(items, found, strict=True)
+        if doc_claims
+    }
+    services.index.add_texts(stream_id, items, claims=claims)
     services.index.save()
     return len(items)
 
@@ -267,6 +293,7 @@ def reindex(services: Services) -> int:
     Text-only corpora added with `index-jsonl` live only in the index: add them again afterwards."""
     catalog = services.catalog
     batches = (
-        (utts, claims, stream.merchant, stream.started_at) for stream, utts, claims in catalog.iter_streams_content()
+        (utts, claims, stream.merchant, stream.started_at)
+        for stream, utts, claims in catalog.iter_streams_content()
     )
     return services.index.rebuild(batches)

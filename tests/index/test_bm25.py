@@ -70,4 +70,6 @@ def test_glossary_maps_agent_words_to_host_words() -> None:
     own, expanded = JiebaAnalyzer().query_words("赠品是什么")
     assert own == ["赠品"] and "送" in expanded
     own, expanded = JiebaAnalyzer().query_words("did she promise free shipping on the tissues")
-    assert "包邮" in expanded and "纸巾" in expanded
+    assert "包邮" in expanded
+    # product names across languages are the embedding model's job, not a glossary's
+    assert "纸巾" not in expanded

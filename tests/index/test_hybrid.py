@@ -144,7 +144,7 @@ def test_filters(index: HybridIndex, mode: str) -> None:
 
 
 def test_unknown_claim_type_is_reported(index: HybridIndex) -> None:
-    with pytest.raises(SearchIndexError, match="unknown claim type"):
+    with pytest.raises(InputError, match="unknown claim type"):
         index.search("面膜", SearchFilters(type="bogus"))
 
 
