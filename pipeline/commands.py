@@ -208,7 +208,7 @@ def index_jsonl(services: Services, file: Path, stream_id: str) -> int:
 
     if services.catalog.get_stream(stream_id) is None:
         services.catalog.upsert_stream(_new(stream_id, source=str(file), merchant=services.settings.merchant))
-    found = services.extractor(fallback=False).extract_texts([text for _, text in items])
+    found = services.extractor(learned=False).extract_texts([text for _, text in items])
     claims = {
         doc_id: [
             c.model_copy(
