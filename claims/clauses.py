@@ -33,6 +33,12 @@ _QUESTION = re.compile(
     r"能不能|可不可以|有没有|是不是|会不会|行不行|要不要|支不支持|包不包|送不送|退不退|发不发|"
     r"多久|什么时候|几天|怎么|为什么|为啥|哪个|哪里|多少钱|吗[？?]?$|吗(?=[，,\s])|[？?]"
 )
+# A span that asks rather than tells (for the classifier's windows): an interrogative or a final
+# 吗/？, but not the host's rhetorical tags 是不是 / 对不对 / 对吧 (划算是不是 still promises).
+_ASKS = re.compile(
+    r"能不能|可不可以|有没有|会不会|行不行|支不支持|包不包|送不送|退不退|发不发|多久|什么时候|几天[能到发]|怎么样|"
+    r"为什么|为啥|哪个|哪里|多少钱|吗[？?！!。，,\s]*$|[？?][\s]*$|^[^，,。]{0,6}问"
+)
 _HEDGE = re.compile(r"(?:可能|也许|大概|好像|说不定|尽量|争取|估计)")
 # doubt withdraws the promise (不一定今天发, 看情况): not a claim at all
 _DOUBT = re.compile(r"(?:不一定|不确定|看情况|不保证|不敢保证|没法保证|保证不了)")
@@ -117,6 +123,11 @@ def is_unasserted(text: str, clause: Clause, start: int, end: int) -> bool:
     if _DOUBT.search(text[max(clause.start, start - 6) : start]):
         return True
     return bool(_META.search(body) or _GUESS.search(body) or _NARRATIVE.search(text[clause.start : start]))
+
+
+def asks(span: str) -> bool:
+    """The span (a clause or a run of them) is a question, or reports one (有宝宝问多久发货)."""
+    return bool(_ASKS.search(span.strip()))
 
 
 def is_hedged(text: str, clause: Clause, start: int) -> bool:

@@ -15,6 +15,14 @@ reaches `threshold` (confidence = the score, method "classifier", value from the
 model). A hedge (可能明天发) keeps the claim and lowers its confidence; questions and negations are
 not claims. Risks: a rule match (claims/risks.py, with its legal basis) or a classifier score over
 the threshold in the same way.
+
+The room decides how far the classifier is trusted (the guide: "when in doubt in a live-commerce
+room, it is selling talk"; and the host's private life is not a claim). A `Room` counts the lines
+with selling evidence (a promise a rule found, a product mention, a cue such as 链接/下单/到手价/库存);
+in a selling room (≥ ROOM_SELLING of its lines) the classifier adds claims at `threshold`; in a
+chat room (a gaming or talk stream, where such lines are ~2%) only to lines with evidence of their
+own and at CHAT_THRESHOLD. A stream is one room (`extract_utterance`), so is one input file
+(`claims.jsonl.extract_rows`); `extract_texts` without a room treats its batch as one.
 """
 
 from __future__ import annotations
@@ -27,9 +35,10 @@ from typing import Protocol
 import numpy as np
 
 from claims.classifier import LABELS, RISK_LABELS, TYPE_LABELS, ClaimClassifier
-from claims.clauses import clauses
+from claims.clauses import asks, clauses
 from claims.engine import REPAIRER, Found, find, quote_span
 from claims.products import Mention, ProductCatalog, attribute
+from claims.risk_context import room_cue
 from claims.risks import RISK_BY_RULE, RiskHit, find_risks
 from claims.text import canonicalise
 from claims.timing import span_times
@@ -40,6 +49,31 @@ HEDGE_FACTOR = 0.7
 DISAGREE = 0.2  # a rule claim the classifier scores below this keeps a lower confidence
 MIN_WINDOW = 8  # characters: shorter clauses join the next one before they are scored alone
 MAX_WINDOWS = 12
+_PROMISES = frozenset({ClaimType.GIFT, ClaimType.SHIPPING, ClaimType.RETURN_POLICY, ClaimType.COMPENSATION,
+                       ClaimType.PRICE, ClaimType.AUTHENTICITY})
+ROOM_SELLING = 0.1  # share of lines with selling evidence above which a room is a selling room
+CHAT_THRESHOLD = 0.85  # the classifier's bar in a chat room (for lines with evidence of their own)
+
+
+class Room:
+    """Selling evidence in one room so far: lines seen, lines with evidence. A new room starts from a
+    prior of PRIOR_LINES lines of which PRIOR_SELLING sell (so one line alone is not a chat room)."""
+
+    PRIOR_LINES = 10.0
+    PRIOR_SELLING = 0.3
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.selling_lines = 0
+
+    def add(self, lines: int, selling: int) -> None:
+        self.lines += lines
+        self.selling_lines += selling
+
+    @property
+    def selling(self) -> float:
+        """The share of selling lines, smoothed by the prior."""
+        return (self.selling_lines + self.PRIOR_LINES * self.PRIOR_SELLING) / (self.lines + self.PRIOR_LINES)
 
 
 class TextEmbedder(Protocol):
@@ -65,6 +99,13 @@ class _Analysis:
     mentions: list[Mention]
     withheld: list[tuple[str, int, int]] = field(default_factory=list)  # (type, start, end) negated/asked
     windows: list[tuple[int, int]] = field(default_factory=list)  # spans of the canonical text scored
+
+    @property
+    def evidence(self) -> bool:
+        """Selling evidence of the line itself: a rule claim of a promise type, a catalog product
+        mention, or a price, ordering, stock or after-sales word (not spec or efficacy alone: 这条鱼
+        有三斤 and 好软 are said in chat streams too)."""
+        return bool(any(s.claim.type in _PROMISES for s in self.spanned) or self.mentions or room_cue(self.canonical))
 
 
 def windows(text: str) -> list[tuple[int, int]]:
@@ -104,6 +145,7 @@ class ClaimExtractor:
         self.threshold = threshold
         self.embed_windows = embed_windows
         self.current_product: str | None = None  # the product the stream is presenting
+        self.room = Room()  # the stream's selling evidence (extract_utterance)
 
     def extract_text(self, text: str) -> tuple[list[Claim], list[Risk]]:
         """Claims in `text` and ALL risks in it (attached or not). No stream state is used or changed."""
@@ -111,12 +153,15 @@ class ClaimExtractor:
         return claims, risks
 
     def extract_texts(
-        self, texts: Sequence[str], vectors: np.ndarray | None = None
+        self, texts: Sequence[str], vectors: np.ndarray | None = None, room: Room | None = None
     ) -> list[tuple[list[Claim], list[Risk]]]:
         """`extract_text` for many texts at once (the classifier runs as one batch). `vectors`: the
-        texts' e5 passage vectors when the caller has them already (the index embeds utterances)."""
+        texts' e5 passage vectors when the caller has them already (the index embeds utterances).
+        `room`: the room these lines are said in (updated); by default the batch is its own room."""
         results = [self._rules(t, None) for t in texts]
-        self._learned(results, None, vectors)
+        room = room if room is not None else Room()
+        room.add(len(results), sum(r.evidence for r in results))
+        self._learned(results, None, vectors, room.selling)
         return [([s.claim for s in r.spanned], [h.risk for h in r.hits]) for r in results]
 
     def extract_utterance(
@@ -124,7 +169,8 @@ class ClaimExtractor:
     ) -> tuple[list[Claim], list[Risk]]:
         """Claims of one utterance (ids, times, product filled) and the risks attached to none of them."""
         r = self._rules(utt.text, self.current_product)
-        self._learned([r], self.current_product, None if vector is None else vector.reshape(1, -1))
+        self.room.add(1, int(r.evidence))
+        self._learned([r], self.current_product, None if vector is None else vector.reshape(1, -1), self.room.selling)
         self.current_product = r.mentions[-1].product_id if r.mentions else self.current_product
         claims = []
         for n, s in enumerate(r.spanned):
@@ -159,7 +205,8 @@ class ClaimExtractor:
             out.append(_Spanned(claim, qs, qe))
         return _Analysis(text, canonical, out, hits, mentions, [(f.type.value, f.start, f.end) for f in withheld])
 
-    def _learned(self, results: list[_Analysis], current: str | None, vectors: np.ndarray | None) -> None:
+    def _learned(self, results: list[_Analysis], current: str | None, vectors: np.ndarray | None,
+                 selling: float) -> None:
         """Score every text and its windows in one batch; add what the rules missed."""
         if self.classifier is None or not results:
             return
@@ -184,10 +231,20 @@ class ClaimExtractor:
         for (i, s, e), p in zip(spans, probs, strict=True):
             by_result.setdefault(i, []).append((s, e, p))
         for i, scored in by_result.items():
-            self._decide(results[i], scored, current)
+            self._decide(results[i], scored, current, selling)
 
-    def _decide(self, r: _Analysis, scored: list[tuple[int, int, np.ndarray]], current: str | None) -> None:
+    def _decide(self, r: _Analysis, scored: list[tuple[int, int, np.ndarray]], current: str | None,
+                selling: float) -> None:
         best = np.max(np.stack([p for _, _, p in scored]), axis=0)
+        # what asks is no claim (the guide): 有宝宝问多久发货 scores high for shipping, and must not count
+        scored = [(s, e, p) for s, e, p in scored if not asks(r.canonical if s < 0 else r.canonical[s:e])]
+        told = np.max(np.stack([p for _, _, p in scored]), axis=0) if scored else np.zeros_like(best)
+        if selling >= ROOM_SELLING:
+            bar = self.threshold
+        elif r.evidence:
+            bar = max(self.threshold, CHAT_THRESHOLD)
+        else:
+            bar = 2.0  # a chat room's line with no selling evidence: the rules alone
         have = {s.claim.type.value for s in r.spanned}
         for j, label in enumerate(TYPE_LABELS):
             if label in have:
@@ -196,12 +253,12 @@ class ClaimExtractor:
                 continue
             free = self._scores_outside(r, label, scored)
             score = max((float(p[j]) for _, _, p in free), default=0.0)
-            if score >= self.threshold:
+            if score >= bar:
                 self._add_claim(r, ClaimType(label), j, free, score, current)
         ruled = {h.risk.rule.value for h in r.hits}
         for j, label in enumerate(RISK_LABELS, start=len(TYPE_LABELS)):
             rule = label.removeprefix("risk:")
-            if rule not in ruled and best[j] >= self.threshold:
+            if rule not in ruled and told[j] >= bar:
                 self._add_risk(r, RiskRule(rule), j, scored)
 
     @staticmethod

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from claims.extractor import ClaimExtractor
+from claims.extractor import ClaimExtractor, Room
 from models import Claim, InputError, Risk
 
 
@@ -44,21 +44,23 @@ def _parse(lines: Iterable[str]) -> Iterator[tuple[Any, str]]:
 def extract_rows(
     rows: Iterable[tuple[Any, str]], extractor: ClaimExtractor | None = None
 ) -> Iterator[dict[str, Any]]:
-    """One contract dict per (id, text), texts extracted in batches (one embedding call each)."""
+    """One contract dict per (id, text), texts extracted in batches (one embedding call each). The
+    input is one room (claims.extractor.Room): a file of chat lines is read as a chat room."""
     ex = extractor or ClaimExtractor()
+    room = Room()
     batch: list[tuple[Any, str]] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= BATCH:
-            yield from _flush(ex, batch)
-    yield from _flush(ex, batch)
+            yield from _flush(ex, batch, room)
+    yield from _flush(ex, batch, room)
 
 
-BATCH = 64  # lines per embedding batch: the fallback's cost is per call, not per sentence
+BATCH = 64  # lines per batch: the classifier and the embedder cost per call, not per sentence
 
 
-def _flush(ex: ClaimExtractor, batch: list[tuple[Any, str]]) -> Iterator[dict[str, Any]]:
-    results = ex.extract_texts([text for _, text in batch])
+def _flush(ex: ClaimExtractor, batch: list[tuple[Any, str]], room: Room) -> Iterator[dict[str, Any]]:
+    results = ex.extract_texts([text for _, text in batch], room=room)
     out = [to_contract(id_, claims, risks) for (id_, _), (claims, risks) in zip(batch, results, strict=True)]
     batch.clear()
     yield from out

@@ -84,3 +84,11 @@ def counts(text: str, start: int, end: int, strong: bool, anchors: Sequence[tupl
     if advice(text, start) or personal(text, start, end):
         return False
     return selling_context(text, start, end, anchors)
+
+
+_ROOM = re.compile("|".join(t.text for t in lexicon.terms("selling") if "room" in t.tags))
+
+
+def room_cue(text: str) -> bool:
+    """A price, ordering, stock or after-sales word in `text`: evidence that the room sells."""
+    return bool(_ROOM.search(text))

@@ -221,8 +221,13 @@ class HybridIndex:
         *,
         risks: Mapping[str, Sequence[Risk]] | None = None,
         products: Sequence[Product] = (),
+        vectors: Mapping[str, np.ndarray] | None = None,
     ) -> int:
         """Index utterances with the claims extracted from them (matched by `claim.utterance_id`).
+
+        `vectors`: passage vectors of utterance texts by utterance id, already computed (the claims
+        classifier embeds each utterance): used where the passage is the bare text, so an utterance
+        is embedded once.
 
         `risks` holds risk flags by utterance id that belong to no claim (加主播微信); `products`
         (catalog rows) lets a claim's product id be searched by the product's name and aliases.
@@ -267,7 +272,7 @@ class HybridIndex:
         if started_at is not None:
             for u in utterances:
                 self._started.setdefault(u.stream_id, started_at)
-        return self._add_docs(docs)
+        return self._add_docs(docs, vectors)
 
     def register_products(self, products: Sequence[Product]) -> None:
         """Remember catalog products so their names and aliases match their claims' utterances."""
@@ -298,11 +303,15 @@ class HybridIndex:
         ]
         return self._add_docs(docs)
 
-    def _add_docs(self, docs: list[Doc]) -> int:
+    def _add_docs(self, docs: list[Doc], given: Mapping[str, np.ndarray] | None = None) -> int:
         docs = [d for d in docs if has_content(d.text)]  # separators, emoji: never a passage
         if not docs:
             return 0
-        vectors = self.embedder.encode_passages([self._passage(d) for d in docs])  # slow: outside the lock
+        passages = [self._passage(d) for d in docs]
+        reuse = [given.get(d.id) if given and p == d.text else None for d, p in zip(docs, passages, strict=True)]
+        todo = [p for p, v in zip(passages, reuse, strict=True) if v is None]
+        fresh = iter(self.embedder.encode_passages(todo) if todo else ())  # slow: outside the lock
+        vectors = np.stack([v if v is not None else next(fresh) for v in reuse]).astype(np.float32)
         fields = [self._doc_fields(d) for d in docs]
         with self._lock:
             if self._vectors is None:

