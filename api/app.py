@@ -9,6 +9,8 @@ merchant's, 409 a ticket id reused for another ticket, 413 a body over 1 MiB, 40
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,7 +35,10 @@ MAX_BODY = 1 << 20
 
 
 class BodyLimit:
-    """Answers 413 to a request body over `limit` bytes, declared or streamed, before the app sees it."""
+    """Answers 413 to a request body over `limit` bytes, declared or streamed, before the app sees it, and 400 to
+    a JSON body that no route can store or echo: NaN, Infinity or a number that overflows to it (1e999), and a
+    lone surrogate (`\\ud800`) in any string or key. Pydantic would accept both, and the validation error that
+    echoes them, or the catalog that stores them, fails with a 500."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
         self.app, self.limit = app, limit
@@ -59,6 +64,11 @@ class BodyLimit:
             if not message.get("more_body"):
                 break
         body, sent = b"".join(chunks), False
+        problem = unstorable_json(body) if _is_json(scope) else None
+        if problem:
+            response = JSONResponse({"detail": f"request body cannot be accepted: {problem}"}, status_code=400)
+            await response(scope, receive, send)
+            return
 
         async def replay() -> Message:
             nonlocal sent
@@ -68,6 +78,50 @@ class BodyLimit:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+def _is_json(scope: Scope) -> bool:
+    kind = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
+    return kind == b"application/json" or kind.endswith(b"+json")
+
+
+def unstorable_json(body: bytes) -> str | None:
+    """Why a JSON body holds a value JSON cannot carry back (non-finite number, lone surrogate); None if it holds
+    none, or if it is not JSON at all (the route's own validation answers that)."""
+
+    def finite(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            raise _UnstorableError(f"the number {text[:40]} is out of range")
+        return value
+
+    def constant(name: str) -> float:
+        raise _UnstorableError(f"{name} is not a number JSON can carry")
+
+    try:
+        parsed = json.loads(body, parse_float=finite, parse_constant=constant)
+    except _UnstorableError as exc:
+        return str(exc)
+    except ValueError:  # not JSON (or not UTF-8): FastAPI's own 422 names it
+        return None
+    stack = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "a string holds a lone surrogate (not valid Unicode text)"
+    return None
+
+
+class _UnstorableError(ValueError):
+    pass
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
