@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import PurePosixPath
 from typing import Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class StreamStatus(StrEnum):
@@ -22,14 +24,39 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+# Query parameters that carry a secret in pull URLs (CDN auth keys, signed-URL parts, tokens).
+_SECRET_PARAMS = ("token", "auth", "key", "secret", "sign", "sig", "pass", "pwd", "credential", "session", "cookie")
+
+
+def redact_source(source: str) -> str:
+    """A source as it may be shown to every agent and put into every bundle: a URL without its user:password and
+    with secret query values as `***`; a local file as its name only (the server's paths stay on the server)."""
+    parts = urlsplit(source)
+    if parts.scheme in ("", "file") or len(parts.scheme) == 1:  # a path (or a Windows drive letter)
+        return PurePosixPath(parts.path.replace("\\", "/")).name if source else ""
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    if "@" in parts.netloc:
+        netloc = "***@" + netloc
+    query = [
+        (k, "***" if any(word in k.lower() for word in _SECRET_PARAMS) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*/:"), ""))
+
+
 class Stream(_Frozen):
     id: str
     merchant: str = "default"
     title: str = ""
-    source: str = ""
+    source: str = ""  # always redacted (`redact_source`): the recorder connects with the URL it was given
     started_at: datetime
     status: StreamStatus = StreamStatus.RECORDING
     error: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _redacted(cls, value: str) -> str:
+        return redact_source(value)
 
 
 class Segment(_Frozen):
