@@ -129,6 +129,23 @@ class StreamArchive:
     def finish(self, status: StreamStatus = StreamStatus.FINISHED, error: str | None = None) -> None:
         self.set_status(status, error)
 
+    def fail(self, reason: str, t: float | None = None) -> bool:
+        """End the recording as failed because of `reason` (a write that failed, a store that went away).
+
+        When `t` (the stream time the source had reached) is past the archive's end, [end, t) is recorded
+        as a gap with the reason, so the hole is marked from the last good segment. Best effort: on a
+        store that cannot take another write (the disk is full) the manifest keeps its last good state,
+        every segment it references still verifies, and this returns False instead of raising a second
+        error that would hide the first.
+        """
+        try:
+            if t is not None and t - self.end > 0.05:
+                self.append_gap(self.end, t, f"recording failed: {reason}")
+            self.set_status(StreamStatus.FAILED, reason)
+            return True
+        except (OSError, StorageError):
+            return False
+
     def restart_clock(self, started_at: datetime) -> None:
         """Move the start of a stream that has recorded nothing yet (the source came up later)."""
         if self.manifest.entries:
@@ -165,6 +182,6 @@ def hls_playlist(manifest: Manifest) -> str:
             lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{entry.wall_clock.isoformat(timespec='milliseconds')}")
         lines.append(f"#EXTINF:{entry.t1 - entry.t0:.3f},")
         lines.append(f"segments/{entry.seq:06d}.ts")
-    if manifest.stream.status in (StreamStatus.FINISHED, StreamStatus.FAILED):
+    if manifest.stream.status in (StreamStatus.FINISHED, StreamStatus.FAILED, StreamStatus.INTERRUPTED):
         lines.append("#EXT-X-ENDLIST")
     return "\n".join(lines) + "\n"

@@ -17,7 +17,8 @@ class StreamStatus(StrEnum):
     RECORDING = "recording"
     RECONNECTING = "reconnecting"
     FINISHED = "finished"
-    FAILED = "failed"
+    FAILED = "failed"  # ended by an error (a write that failed, a source that never came): see `error`
+    INTERRUPTED = "interrupted"  # the process recording or ingesting it died; `error` says what is known
 
 
 class _Frozen(BaseModel):

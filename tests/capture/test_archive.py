@@ -93,6 +93,18 @@ def test_gap_is_part_of_the_chain(local_store, tone_video) -> None:
     assert not verify_stream(local_store, "s1").ok
 
 
+def test_a_failed_recording_marks_its_hole_and_status_in_the_chain(local_store, tone_video) -> None:
+    archive, _ = _record(local_store, tone_video)
+    end = archive.end
+    assert archive.fail("disk full (No space left on device)", t=end + 3.0)
+    m = load_manifest(local_store, "s1")
+    assert m.stream.status == "failed" and "disk full" in (m.stream.error or "")
+    assert m.gaps[-1].t0 == end and m.gaps[-1].t1 == end + 3.0 and "disk full" in m.gaps[-1].reason
+    report = verify_stream(local_store, "s1")
+    assert report.ok and report.gaps[-1]["reason"].startswith("recording failed")
+    assert "#EXT-X-ENDLIST" in local_store.get("streams/s1/index.m3u8").decode()
+
+
 def test_resume_continues_the_chain_without_overwriting(local_store, tone_video) -> None:
     _record(local_store, tone_video)
     before = {k: local_store.get(k) for k in local_store.list("streams/s1/segments/")}
