@@ -56,7 +56,10 @@ def _manifest(data_dir: Path) -> bytes:
     [
         (lambda raw: raw + b"junk\n", "not valid JSON: trailing characters at line"),
         (lambda raw: raw[: len(raw) // 2], "not valid JSON"),
-        (lambda raw: raw.replace(b'"head"', b'"hedd"', 1).replace(b'"started_at"', b'"x"', 1), "stream.started_at"),
+        (
+            lambda raw: raw.replace(b'"head"', b'"hedd"', 1).replace(b'"started_at"', b'"x"', 1),
+            "stream.started_at",
+        ),
         (lambda raw: b"", "not valid JSON"),
     ],
     ids=["junk-appended", "cut-short", "edited", "empty"],
