@@ -1,0 +1,58 @@
+"""The SQLite catalog holds every quote and claim: its file and its -journal/-wal files are 0600, the
+folders it creates 0700, whatever the umask, and an existing world-readable catalog is narrowed."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from models import Stream
+from storage.catalog import Catalog
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    old = os.umask(0)  # the most permissive umask: any mode we get, we set ourselves
+    yield
+    os.umask(old)
+
+
+def test_a_new_catalog_and_its_wal_are_private(tmp_path: Path, open_umask: None) -> None:
+    path = tmp_path / "new" / "data" / "catalog.sqlite3"
+    cat = Catalog(f"sqlite:///{path}").load()
+    with cat.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    cat.upsert_stream(Stream(id="s1", started_at=datetime(2026, 11, 25, tzinfo=UTC)))
+    files = sorted(p.name for p in path.parent.iterdir())
+    assert "catalog.sqlite3-wal" in files  # the pooled connection keeps the WAL open
+    for name in files:
+        assert _mode(path.parent / name) == 0o600, name
+    assert _mode(path.parent) == 0o700 and _mode(path.parent.parent) == 0o700
+    assert cat.get_stream("s1") is not None
+    cat.engine.dispose()
+
+
+def test_an_existing_world_readable_catalog_is_narrowed(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite3"
+    folder_mode = _mode(tmp_path)
+    Catalog(f"sqlite:///{path}").load().upsert_stream(
+        Stream(id="s1", started_at=datetime(2026, 11, 25, tzinfo=UTC))
+    )
+    os.chmod(path, 0o644)
+    cat = Catalog(f"sqlite:///{path}").load()
+    assert _mode(path) == 0o600 and cat.get_stream("s1") is not None
+    assert _mode(tmp_path) == folder_mode  # a folder the catalog did not create keeps its mode
+
+
+def test_memory_and_server_catalogs_are_left_alone() -> None:
+    assert Catalog("sqlite://").load().list_streams() == []
+    assert Catalog("sqlite:///:memory:").load().list_streams() == []
