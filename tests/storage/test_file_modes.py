@@ -1,5 +1,6 @@
-"""The SQLite catalog holds every quote and claim: its file and its -journal/-wal files are 0600, the
-folders it creates 0700, whatever the umask, and an existing world-readable catalog is narrowed."""
+"""What a deployment writes is readable only by its user, whatever the umask. The SQLite catalog holds
+every quote and claim: its file and its -journal/-wal files are 0600, the folders it creates 0700, and
+an existing world-readable catalog is narrowed. The local store's objects are 0600 in 0700 folders."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from models import Stream
 from storage.catalog import Catalog
+from storage.objects import LocalStore
 
 
 def _mode(path: Path) -> int:
@@ -56,3 +58,19 @@ def test_an_existing_world_readable_catalog_is_narrowed(tmp_path: Path) -> None:
 def test_memory_and_server_catalogs_are_left_alone() -> None:
     assert Catalog("sqlite://").load().list_streams() == []
     assert Catalog("sqlite:///:memory:").load().list_streams() == []
+
+
+def test_store_objects_and_the_folders_it_creates_are_private(tmp_path: Path, open_umask: None) -> None:
+    store = LocalStore(tmp_path / "data" / "store")
+    store.put("streams/s1/segments/000000.ts", b"ts")
+    store.put("streams/s1/manifest.json", b"{}")
+    for rel in (
+        "data",
+        "data/store",
+        "data/store/streams",
+        "data/store/streams/s1",
+        "data/store/streams/s1/segments",
+    ):
+        assert _mode(tmp_path / rel) == 0o700, rel
+    for rel in ("streams/s1/segments/000000.ts", "streams/s1/manifest.json"):
+        assert _mode(tmp_path / "data" / "store" / rel) == 0o600, rel
