@@ -27,13 +27,15 @@ def failed(path: Path, exc: OSError) -> StorageError:
 
 
 def private_dir(path: Path) -> None:
-    """Create `path` and any missing parents as 0700 folders; an existing `path` is made 0700 too."""
+    """Create `path` and any missing parents as 0700 folders; an existing `path` of ours is made 0700 too
+    (one owned by another user, a mount point say, keeps the mode its owner gave it)."""
     try:
         missing = [p for p in (path, *path.parents) if not p.exists()]
         for folder in reversed(missing):
             folder.mkdir(mode=DIR_MODE, exist_ok=True)
             os.chmod(folder, DIR_MODE)  # mkdir's mode is masked by the umask
-        os.chmod(path, DIR_MODE)
+        if not missing and path.stat().st_uid == os.geteuid():
+            os.chmod(path, DIR_MODE)
     except OSError as exc:
         raise failed(path, exc) from exc
 
