@@ -70,7 +70,7 @@ def verify_bundle(
         problem = _layout(zf, limits)
         if problem:
             return BundleCheck(ok=False, failures=[f"{path}: {problem}"])
-        entries = _Entries(zf, limits)
+        entries = _Entries(zf)
         names = set(entries.infos)
         missing = _SIGNED - names
         if missing:
@@ -129,8 +129,8 @@ def _layout(zf: zipfile.ZipFile, limits: BundleLimits) -> str | None:
 class _Entries:
     """The ZIP's entries, each read (or hashed) at most once, streamed and capped at its declared size."""
 
-    def __init__(self, zf: zipfile.ZipFile, limits: BundleLimits) -> None:
-        self.zf, self.limits = zf, limits
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self.zf = zf
         self.infos = {i.filename: i for i in zf.infolist()}
         self.corrupt: list[str] = []
         self._digests: dict[str, str | None] = {}
