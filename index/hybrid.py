@@ -322,9 +322,7 @@ class HybridIndex:
         if not docs:
             return 0
         passages = [self._passage(d) for d in docs]
-        reuse = [
-            given.get(d.id) if given and p == d.text else None for d, p in zip(docs, passages, strict=True)
-        ]
+        reuse = [given.get(d.id) if given and p == d.text else None for d, p in zip(docs, passages, strict=True)]
         todo = [p for p, v in zip(passages, reuse, strict=True) if v is None]
         fresh = iter(self.embedder.encode_passages(todo) if todo else ())  # slow: outside the lock
         vectors = np.stack([v if v is not None else next(fresh) for v in reuse]).astype(np.float32)
