@@ -13,7 +13,17 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.auth import Agent, Ctx
-from models import Claim, ClaimType, GapInfo, Manifest, Stream, StreamInfo, StreamStatus, VerifyReport
+from models import (
+    Claim,
+    ClaimType,
+    GapInfo,
+    Manifest,
+    StorageError,
+    Stream,
+    StreamInfo,
+    StreamStatus,
+    VerifyReport,
+)
 
 router = APIRouter(prefix="/v1", tags=["streams"])
 
@@ -50,18 +60,24 @@ def stream_info(ctx: Ctx, stream: Stream, manifest: Manifest | None) -> StreamIn
     )
 
 
+def _info_or_problem(ctx: Ctx, stream: Stream) -> StreamInfo:
+    """The stream's info; one whose manifest cannot be read (corrupt, store failing) is shown with that
+    problem as its `error` and nothing recorded, so one broken archive never hides the others."""
+    try:
+        manifest = ctx.services.archive.manifest(stream.id)
+    except StorageError as exc:
+        return stream_info(ctx, stream.model_copy(update={"error": str(exc)}), None)
+    return stream_info(ctx, stream, manifest)
+
+
 @router.get("/streams", response_model=list[StreamInfo], summary="The merchant's streams")
 def list_streams(ctx: Ctx, key: Agent) -> list[StreamInfo]:
-    return [
-        stream_info(ctx, s, ctx.services.archive.manifest(s.id))
-        for s in ctx.services.catalog.list_streams(key.merchant)
-    ]
+    return [_info_or_problem(ctx, s) for s in ctx.services.catalog.list_streams(key.merchant)]
 
 
 @router.get("/streams/{stream_id}", response_model=StreamInfo, summary="One stream: status, coverage, gaps")
 def get_stream(stream_id: StreamId, ctx: Ctx, key: Agent) -> StreamInfo:
-    stream = ctx.stream_of(stream_id, key.merchant)
-    return stream_info(ctx, stream, ctx.services.archive.manifest(stream_id))
+    return _info_or_problem(ctx, ctx.stream_of(stream_id, key.merchant))
 
 
 @router.get("/streams/{stream_id}/verify", response_model=VerifyReport, summary="Check the stream's chain")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from pydantic import ValidationError
+
 from capture import hash_chain
 from models import Gap, InputError, Manifest, Segment, StorageError, Stream, StreamStatus
 from storage.objects import ObjectStore, check_key
@@ -32,11 +34,34 @@ def segment_key(stream_id: str, seq: int) -> str:
     return f"{stream_prefix(stream_id)}/segments/{seq:06d}.ts"
 
 
+class CorruptManifestError(StorageError):
+    """A stream's manifest is in the store but is not a manifest (truncated, junk appended, edited)."""
+
+
 def load_manifest(store: ObjectStore, stream_id: str) -> Manifest | None:
+    """The stream's manifest, or None when nothing is recorded.
+
+    Raises CorruptManifestError naming the key and what is wrong with it (not JSON, where; or the
+    field that does not fit), StorageError when the store cannot be read.
+    """
     key = manifest_key(stream_id)
     if not store.exists(key):
         return None
-    return Manifest.model_validate_json(store.get(key))
+    raw = store.get(key)
+    try:
+        return Manifest.model_validate_json(raw)
+    except ValidationError as exc:
+        raise CorruptManifestError(f"{key}: corrupt manifest ({_problem(exc)})") from exc
+
+
+def _problem(exc: ValidationError) -> str:
+    """The first thing wrong, in words: pydantic's JSON error says where; a schema error says which field."""
+    first = exc.errors(include_url=False)[0]
+    if first["type"] == "json_invalid":
+        return f"not valid JSON: {first.get('ctx', {}).get('error', first['msg'])}"
+    where = ".".join(str(p) for p in first["loc"]) or "the top level"
+    more = f"; {exc.error_count() - 1} more problems" if exc.error_count() > 1 else ""
+    return f"not a stream manifest: {where}: {first['msg']}{more}"
 
 
 class StreamArchive:

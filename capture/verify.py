@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from capture import hash_chain
-from capture.archive import load_manifest
+from capture.archive import CorruptManifestError, load_manifest
 from models import Gap, InputError, StorageError, VerifyReport
 from storage.objects import ObjectStore
 
@@ -11,8 +11,24 @@ _TIME_TOLERANCE = 0.05  # seconds between one entry's t1 and the next's t0
 
 
 def verify_stream(store: ObjectStore, stream_id: str) -> VerifyReport:
-    """Check the chain link by link and each segment's bytes; failures name the entry."""
-    manifest = load_manifest(store, stream_id)
+    """Check the chain link by link and each segment's bytes; failures name the entry.
+
+    A manifest that is not a manifest fails verification (naming the file and what is wrong);
+    InputError for an unknown stream, StorageError when the store cannot be read at all.
+    """
+    try:
+        manifest = load_manifest(store, stream_id)
+    except CorruptManifestError as exc:
+        return VerifyReport(
+            stream=stream_id,
+            ok=False,
+            segments=0,
+            recorded_s=0.0,
+            span_s=0.0,
+            coverage=0.0,
+            head="",
+            failures=[str(exc)],
+        )
     if manifest is None:
         raise InputError(f"unknown stream {stream_id!r}: no manifest in the store")
     failures: list[str] = []

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.persist import private_file
 from models import SearchIndexError
 
 Query = Mapping[str, Sequence[tuple[str, float]]]  # field → (term, weight) pairs
@@ -86,7 +87,8 @@ class BM25Index:
         return out
 
     def save(self, directory: Path) -> None:
-        """Write the postings as flat arrays (one .npz) plus the term lists (JSON)."""
+        """Write the postings as flat arrays (one .npz) plus the term lists (JSON), as new 0600 files
+        (index.persist); StorageError naming the file when the disk refuses."""
         arrays: dict[str, np.ndarray] = {}
         meta: dict[str, object] = {"count": self._count, "k1": self.k1, "b": self.b, "fields": {}}
         for name, field in self._fields.items():
@@ -103,8 +105,10 @@ class BM25Index:
             )
             arrays[f"{name}.lengths"] = np.frombuffer(field.lengths, np.float32).copy()
             meta["fields"][name] = terms  # type: ignore[index]
-        np.savez(directory / "bm25.npz", **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds oddly
-        (directory / "bm25.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        with private_file(directory / "bm25.npz") as fh:
+            np.savez(fh, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds oddly
+        with private_file(directory / "bm25.json") as fh:
+            fh.write(json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
     @classmethod
     def load(cls, directory: Path) -> BM25Index:

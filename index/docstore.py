@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.persist import private_file
 from models import Claim, ClaimType, InputError, Risk, SearchFilters, SearchIndexError
 
 _TYPE_BIT = {t: 1 << i for i, t in enumerate(ClaimType)}
@@ -221,14 +222,15 @@ class DocStore:
         return m
 
     def save(self, path: Path) -> None:
-        with path.open("w", encoding="utf-8") as fh:
+        """One JSON line per document (tombstones marked) in a new 0600 file; StorageError if the disk refuses."""
+        with private_file(path) as fh:
             for i, doc in enumerate(self.docs):
-                fh.write(
+                line = (
                     doc.to_json()
                     if not self._deleted[i]
                     else json.dumps({"deleted": True, **json.loads(doc.to_json())}, ensure_ascii=False)
                 )
-                fh.write("\n")
+                fh.write(line.encode("utf-8") + b"\n")
 
     @classmethod
     def load(cls, path: Path) -> DocStore:

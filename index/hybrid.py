@@ -14,7 +14,6 @@ snapshots switched atomically through a CURRENT file.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 import time
@@ -32,6 +31,7 @@ from index.centering import ScriptCentroids
 from index.docstore import Doc, DocStore
 from index.embedder import Embedder
 from index.fusion import Candidates, FusionWeights, fuse
+from index.persist import fsync_dir, private_dir, private_file, replace_file
 from index.vectors import FaissVectorIndex
 from models import (
     Claim,
@@ -146,35 +146,49 @@ class HybridIndex:
         return centroids
 
     def save(self) -> Path:
-        """Write a new snapshot and switch CURRENT to it atomically; returns the snapshot folder."""
+        """Write a new snapshot and switch CURRENT to it atomically; returns the snapshot folder.
+
+        Files are 0600 and folders 0700 (index.persist), each fsynced before CURRENT moves. StorageError
+        naming the file and the OS's reason when the disk refuses (full, read-only): the half-written
+        snapshot is removed and CURRENT still names the previous one, which loads as before.
+        """
         with self._lock:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            private_dir(self.directory)
             # a fresh name every time: the live snapshot is never touched until CURRENT moves off it
             snap = self.directory / f"snap-{len(self._docs):09d}-{uuid.uuid4().hex[:12]}"
-            snap.mkdir()
-            self._docs.save(snap / "docs.jsonl")
-            self._bm25.save(snap)
-            if self._vectors is not None:
-                self._vectors.save(snap / "vectors.faiss")
-            meta = {
-                "format": _FORMAT,
-                "embedder": self.embedder.name,
-                "dim": self._vectors.dim if self._vectors else 0,
-                "trained_at": self._vectors.trained_at if self._vectors else 0,
-                "count": len(self._docs),
-                "started": {k: v.isoformat() for k, v in self._started.items()},
-                "products": [p.model_dump(mode="json") for p in self._products.values()],
-                "centroids": self._centroids.to_json() if self._centroids else {},
-            }
-            (snap / "index.json").write_text(json.dumps(meta), encoding="utf-8")
-            tmp = self.directory / "CURRENT.tmp"
-            tmp.write_text(snap.name, encoding="utf-8")
-            os.replace(tmp, self.directory / "CURRENT")
+            current = self.directory / "CURRENT"
+            try:
+                self._write_snapshot(snap)
+                replace_file(current, snap.name.encode("utf-8"))
+            except BaseException:
+                if _read_name(current) != snap.name:  # failed before the switch: CURRENT is the old one
+                    shutil.rmtree(snap, ignore_errors=True)
+                raise
             for old in self.directory.glob("snap-*"):
                 if old != snap:
                     shutil.rmtree(old, ignore_errors=True)
             self._saved_at = time.monotonic()
         return snap
+
+    def _write_snapshot(self, snap: Path) -> None:
+        private_dir(snap)
+        self._docs.save(snap / "docs.jsonl")
+        self._bm25.save(snap)
+        if self._vectors is not None:
+            self._vectors.save(snap / "vectors.faiss")
+        meta = {
+            "format": _FORMAT,
+            "embedder": self.embedder.name,
+            "dim": self._vectors.dim if self._vectors else 0,
+            "trained_at": self._vectors.trained_at if self._vectors else 0,
+            "count": len(self._docs),
+            "started": {k: v.isoformat() for k, v in self._started.items()},
+            "products": [p.model_dump(mode="json") for p in self._products.values()],
+            "centroids": self._centroids.to_json() if self._centroids else {},
+        }
+        with private_file(snap / "index.json") as fh:
+            fh.write(json.dumps(meta).encode("utf-8"))
+        fsync_dir(snap)
 
     def save_if_due(self, interval_s: float) -> bool:
         """Save unless this index was saved less than `interval_s` ago (by any of the streams that
@@ -528,3 +542,11 @@ def _top(scores: np.ndarray | None, n: int | None = None) -> tuple[np.ndarray, n
     top = np.argpartition(-scores, n - 1)[:n]
     top = top[np.argsort(-scores[top], kind="stable")]
     return top.astype(np.int64), scores[top]
+
+
+def _read_name(current: Path) -> str | None:
+    """The snapshot CURRENT names, or None when it cannot be read."""
+    try:
+        return current.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None

@@ -14,7 +14,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from models import SearchIndexError
+from index.persist import private_file
+from models import SearchIndexError, StorageError
 
 _TRAIN_SAMPLE = 64  # training points per IVF list
 
@@ -133,7 +134,17 @@ class FaissVectorIndex:
         return hits / (k * len(queries)) if len(queries) else 1.0
 
     def save(self, path: Path) -> None:
-        faiss.write_index(self._index, str(path))
+        """Write the index to a new 0600 file at `path`, fsynced; StorageError naming it if the disk refuses."""
+        with private_file(path) as fh:
+            # through our own file object, so a full disk is the OSError it is (faiss's own writer
+            # reports it as a RuntimeError with the reason buried in a C++ assertion)
+            writer = faiss.PyCallbackIOWriter(fh.write)  # type: ignore[attr-defined]  # not in the stubs
+            try:
+                faiss.write_index(self._index, writer)
+            except RuntimeError as exc:
+                raise StorageError(f"cannot write the search index file {path}: {exc}") from exc
+            finally:
+                del writer
 
     @classmethod
     def load(cls, path: Path, dim: int, trained_at: int, **kwargs: int) -> FaissVectorIndex:

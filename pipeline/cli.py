@@ -179,6 +179,8 @@ def verify(
     if bundle is not None:
         from capture.bundle_verify import verify_bundle
 
+        if not bundle.is_file():  # bad input (exit 2), not a bundle that failed its checks (exit 1)
+            raise InputError(f"{bundle}: no such bundle file")
         check = verify_bundle(bundle, signer)
         if json_:
             _emit(check.model_dump())

@@ -5,8 +5,10 @@ Writes are idempotent by id (a retried task rewrites the same rows, never duplic
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -23,7 +25,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import CatalogError, Claim, Risk, Stream, StreamStatus, Utterance
@@ -86,10 +88,13 @@ class Catalog:
     def engine(self) -> Engine:
         if self._engine is None:
             try:
+                _private_sqlite_file(self.url)  # before SQLite creates it with the umask's mode
                 self._engine = create_engine(self.url, future=True, pool_pre_ping=True)
                 metadata.create_all(self._engine)
             except SQLAlchemyError as exc:
                 raise CatalogError(f"cannot open catalog {self.url!r}: {exc}") from exc
+            except OSError as exc:
+                raise CatalogError(f"cannot open catalog {self.url!r}: {exc.strerror or exc}") from exc
         return self._engine
 
     def load(self) -> Catalog:
@@ -231,3 +236,30 @@ def _stream(row: Any) -> Stream:
     if data["started_at"].tzinfo is None:  # SQLite drops the zone; we only ever store UTC
         data["started_at"] = data["started_at"].replace(tzinfo=UTC)
     return Stream(**data)
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Make a SQLite catalog's file 0600 (its folder 0700 where we create it), whatever the umask.
+
+    SQLite gives its -journal and -wal files the database file's mode, so they follow. An existing
+    file is narrowed too: the catalog holds every quote and claim, like the store's 0600 objects.
+    """
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return
+    if parsed.database.startswith("file:"):  # a URI filename: SQLite's own business
+        return
+    path = Path(parsed.database)
+    missing = [p for p in path.parents if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        try:
+            os.chmod(side, 0o600)
+        except FileNotFoundError:
+            continue
+        except PermissionError:  # another user's file (a shared catalog): its owner decides its mode
+            continue

@@ -48,7 +48,8 @@ class ObjectStore(Protocol):
 
 
 class LocalStore:
-    """Objects as files under a root folder; every write is atomic (temp file + rename)."""
+    """Objects as files under a root folder; every write is atomic (temp file + rename). Objects are
+    0600 and the folders the store creates 0700, so only the deployment's user reads the recordings."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -59,7 +60,7 @@ class LocalStore:
     def put(self, key: str, data: bytes, *, overwrite: bool = True) -> None:
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _private_dirs(path.parent)
             if not overwrite and path.exists():
                 raise StorageError(f"refusing to overwrite existing object {key!r}")
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -110,6 +111,16 @@ class LocalStore:
 
     def local_path(self, key: str) -> Path | None:
         return self._path(key)
+
+
+def _private_dirs(folder: Path) -> None:
+    """Create `folder` and its missing parents as 0700 (whatever the umask), like the 0600 objects in it."""
+    if folder.is_dir():
+        return
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for part in reversed(missing):
+        part.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(part, 0o700)
 
 
 def make_store(url: str) -> ObjectStore:
