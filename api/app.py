@@ -3,8 +3,10 @@
     uvicorn --factory api.app:app_from_env     (or `onrecord serve`)
 
 Errors are JSON `{"detail": "..."}`: 401 no/invalid key, 403 wrong role, 404 unknown id or another
-merchant's, 409 a ticket id reused for another ticket, 413 a body over 1 MiB, 400 a request that cannot be served
-(spans outside the recording, reversed spans), 422 malformed input (FastAPI's validation errors).
+merchant's, 409 a ticket id reused for another ticket (or still being answered) or the last admin key, 413 a body
+over 1 MiB or a bundle over its bytes, 429 a key's allowance spent (with `Retry-After`), 400 a request that cannot
+be served (spans outside the recording, reversed spans, a bundle over its bounds), 422 malformed input (FastAPI's
+validation errors).
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from api import routes_admin, routes_evidence, routes_review, routes_search, rou
 from api.context import ApiContext
 from api.errors import ERRORS
 from models import CatalogError, InputError, OnRecordError, StorageError
+from pipeline.evidence import BundleTooLargeError
+from pipeline.quotas import QuotaExceededError
 from pipeline.review import UnknownClaimError
 from pipeline.services import Services
-from pipeline.tickets import TicketConflictError, UnknownStreamError
+from pipeline.tickets import TicketBusyError, TicketConflictError, UnknownStreamError
 
 WEB = Path(__file__).parent / "web"
 MAX_BODY = 1 << 20
@@ -136,6 +140,12 @@ def _error(status: int) -> Any:
     return handler
 
 
+async def _quota_exceeded(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, QuotaExceededError)
+    body = {"detail": str(exc), "limit": exc.action, "retry_after": exc.retry_after}
+    return JSONResponse(body, status_code=429, headers={"Retry-After": str(exc.retry_after)})
+
+
 def create_app(services: Services) -> FastAPI:
     """The API over composed services; the lifespan opens the catalog and the signing key."""
     ctx = ApiContext.from_services(services, getattr(services.settings, "webhook_url", ""))
@@ -164,6 +174,9 @@ def create_app(services: Services) -> FastAPI:
     ):
         app.include_router(router.router, responses=ERRORS)
     app.include_router(routes_admin.me_router, responses=ERRORS)
+    app.add_exception_handler(QuotaExceededError, _quota_exceeded)
+    app.add_exception_handler(BundleTooLargeError, _error(413))
+    app.add_exception_handler(TicketBusyError, _error(409))
     app.add_exception_handler(UnknownClaimError, _error(404))
     app.add_exception_handler(UnknownStreamError, _error(404))
     app.add_exception_handler(TicketConflictError, _error(409))
