@@ -3,14 +3,15 @@
     uvicorn --factory api.app:app_from_env     (or `onrecord serve`)
 
 Errors are JSON `{"detail": "..."}`: 401 no/invalid key, 403 wrong role, 404 unknown id or another
-merchant's, 409 a ticket id reused for another ticket (or still being answered) or the last admin key, 413 a body
-over 1 MiB or a bundle over its bytes, 429 a key's allowance spent (with `Retry-After`), 400 a request that cannot
-be served (spans outside the recording, reversed spans, a bundle over its bounds), 422 malformed input (FastAPI's
-validation errors).
+merchant's, 408 a body that did not arrive in time, 409 a ticket id reused for another ticket (or still being
+answered) or the last admin key, 413 a body over 1 MiB or a bundle over its bytes, 429 a key's allowance spent
+(with `Retry-After`), 400 a request that cannot be served (spans outside the recording, reversed spans, a bundle
+over its bounds), 422 malformed input (FastAPI's validation errors).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from collections.abc import AsyncIterator
@@ -39,13 +40,14 @@ MAX_BODY = 1 << 20
 
 
 class BodyLimit:
-    """Answers 413 to a request body over `limit` bytes, declared or streamed, before the app sees it, and 400 to
+    """Answers 413 to a request body over `limit` bytes, declared or streamed, before the app sees it, 408 to one
+    that has not all arrived `timeout_s` after the headers (the connection is closed), and 400 to
     a JSON body that no route can store or echo: NaN, Infinity or a number that overflows to it (1e999), and a
     lone surrogate (`\\ud800`) in any string or key. Pydantic would accept both, and the validation error that
     echoes them, or the catalog that stores them, fails with a 500."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY, timeout_s: float = 30.0) -> None:
+        self.app, self.limit, self.timeout_s = app, limit, timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,8 +58,15 @@ class BodyLimit:
             await _too_large(scope, receive, send, self.limit)
             return
         chunks, size = [], 0
+        deadline = asyncio.get_running_loop().time() + self.timeout_s
         while True:
-            message = await receive()
+            try:  # a client that declares a body and never sends it would hold the connection forever
+                message = await asyncio.wait_for(receive(), deadline - asyncio.get_running_loop().time())
+            except TimeoutError:
+                detail = f"request body not received within {self.timeout_s:g} s"
+                response = JSONResponse({"detail": detail}, status_code=408, headers={"Connection": "close"})
+                await response(scope, receive, send)
+                return
             if message["type"] == "http.disconnect":
                 return
             chunks.append(message.get("body", b""))
@@ -184,7 +193,7 @@ def create_app(services: Services) -> FastAPI:
     app.add_exception_handler(CatalogError, _error(503))
     app.add_exception_handler(StorageError, _error(503))
     app.add_exception_handler(OnRecordError, _error(500))
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, timeout_s=services.settings.request_body_timeout_s)
     templates = Jinja2Templates(directory=str(WEB))
     app.mount("/web", StaticFiles(directory=str(WEB)), name="web")
 

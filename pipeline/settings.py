@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     evidence_max_span_s: float = 300.0  # one clip, padding included
     evidence_max_total_s: float = 900.0  # all clips of a bundle, padding included
     evidence_max_bytes: int = 128 << 20  # the ZIP, estimated from the segments it will hold
+    # a request whose body has not fully arrived this many seconds after its headers gets a 408
+    request_body_timeout_s: float = 30.0
     # a repeat of a ticket still being answered waits this long for the first answer, then gets a 409;
     # a claim on a ticket id older than ticket_claim_stale_s (its process died) may be taken over
     ticket_wait_s: float = 30.0

@@ -1,6 +1,7 @@
 """Abuse bounds of the API, against a real uvicorn with two worker processes over one SQLite catalog:
 per-key rate limits (429 + Retry-After) shared by the workers, bounded bundles refused before any clip is cut,
-one bundle per ticket however many times it is sent at once, and the last admin key."""
+one bundle per ticket however many times it is sent at once, a body that never arrives (408), and the last
+admin key."""
 
 from __future__ import annotations
 
@@ -86,6 +87,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "ONRECORD_EVIDENCE_MAX_TOTAL_S": "40",
         # the whole recording's segments: a bundle holds a clip and its segments, so ~20 s is over it
         "ONRECORD_EVIDENCE_MAX_BYTES": str(sum(s.size for s in manifest.segments)),
+        "ONRECORD_REQUEST_BODY_TIMEOUT_S": "0.5",
     }
     port = _free_port()
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_from_env", "--port", str(port)]
@@ -196,6 +198,23 @@ def test_eight_identical_tickets_at_once_make_one_ticket_and_one_bundle(server: 
     assert server.bundles_of("RACE-1") == 1
     assert server.stored_bundles() == before + 1
     assert httpx.get(f"{server.url}/v1/tickets/RACE-1", headers=h, timeout=10).status_code == 200
+
+
+def test_a_body_that_never_arrives_gets_a_408_and_the_connection_closes(server: Server) -> None:
+    port = int(server.url.rsplit(":", 1)[1])
+    head = (
+        "POST /v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"X-API-Key: {server.key()['X-API-Key']}\r\nContent-Length: 200\r\n\r\n" + '{"id": "SLOW'
+    )
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.settimeout(30)  # a safety net far above the server's 0.5 s, not a measurement
+        s.sendall(head.encode())
+        got = b""
+        while chunk := s.recv(4096):  # the server answers, then closes: recv returns b""
+            got += chunk
+    assert got.startswith(b"HTTP/1.1 408"), got[:200]
+    assert b"not received within 0.5 s" in got
+    assert httpx.get(f"{server.url}/v1/tickets/SLOW", headers=server.key(), timeout=10).status_code == 404
 
 
 def test_the_last_admin_key_cannot_be_revoked_and_revoking_twice_audits_once(server: Server) -> None:
