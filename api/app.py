@@ -6,7 +6,8 @@ Errors are JSON `{"detail": "..."}`: 401 no/invalid key, 403 wrong role, 404 unk
 merchant's, 408 a body that did not arrive in time, 409 a ticket id reused for another ticket (or still being
 answered) or the last admin key, 413 a body over 1 MiB or a bundle over its bytes, 429 a key's allowance spent
 (with `Retry-After`), 400 a request that cannot be served (spans outside the recording, reversed spans, a bundle
-over its bounds), 422 malformed input (FastAPI's validation errors).
+over its bounds, a query string that is not UTF-8 text), 422 malformed input (FastAPI's validation errors, which
+leave out the input where it cannot be shown).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -41,10 +45,10 @@ MAX_BODY = 1 << 20
 
 class BodyLimit:
     """Answers 413 to a request body over `limit` bytes, declared or streamed, before the app sees it, 408 to one
-    that has not all arrived `timeout_s` after the headers (the connection is closed), and 400 to
-    a JSON body that no route can store or echo: NaN, Infinity or a number that overflows to it (1e999), and a
-    lone surrogate (`\\ud800`) in any string or key. Pydantic would accept both, and the validation error that
-    echoes them, or the catalog that stores them, fails with a 500."""
+    that has not all arrived `timeout_s` after the headers (the connection is closed), 400 to a query string
+    that is not UTF-8 text, and 400 to a JSON body that no route can store or echo: NaN, Infinity or a number
+    that overflows to it (1e999), and a lone surrogate (`\\ud800`) in any string or key. Pydantic would accept
+    both, and the validation error that echoes them, or the catalog that stores them, fails with a 500."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY, timeout_s: float = 30.0) -> None:
         self.app, self.limit, self.timeout_s = app, limit, timeout_s
@@ -52,6 +56,10 @@ class BodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        bad_query = undecodable_query(scope.get("query_string", b""))
+        if bad_query:
+            await JSONResponse({"detail": bad_query}, status_code=400)(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self.limit:
@@ -91,6 +99,24 @@ class BodyLimit:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+def undecodable_query(query: bytes) -> str | None:
+    """Why a query string holds a name or value that is not UTF-8 text once %-decoded (`%FF`, or `%ED%A0%80`,
+    a lone surrogate), naming the parameter; None if it is all text. Starlette would pass on U+FFFD in its
+    place, so a search would run for garbage and a validation error would echo it."""
+    for pair in query.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            label = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return "a query parameter's name is not valid UTF-8 text"
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            shown = label if label.isprintable() and len(label) <= 64 else "(unprintable)"
+            return f"query parameter {shown!r} is not valid UTF-8 text (a stray byte or a lone surrogate)"
+    return None
 
 
 def _is_json(scope: Scope) -> bool:
@@ -155,6 +181,35 @@ async def _quota_exceeded(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=429, headers={"Retry-After": str(exc.retry_after)})
 
 
+async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422, but one that cannot fail: where the input cannot be echoed (bytes that are not UTF-8,
+    a lone surrogate), each error keeps its place and reason without the input."""
+    assert isinstance(exc, RequestValidationError)
+    try:
+        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+    except (ValueError, TypeError):  # UnicodeError is a ValueError
+        pass
+    try:
+        errors = [
+            {
+                "type": str(e.get("type", "")),
+                "loc": [_text(x) for x in e.get("loc", ())],
+                "msg": _text(e.get("msg")),
+            }
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
+    except (ValueError, TypeError):
+        detail = "the request's input is malformed (and cannot be shown)"
+        return JSONResponse({"detail": detail}, status_code=422)
+
+
+def _text(value: object) -> str | int:
+    if isinstance(value, int):
+        return value
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def create_app(services: Services) -> FastAPI:
     """The API over composed services; the lifespan opens the catalog and the signing key."""
     ctx = ApiContext.from_services(services, getattr(services.settings, "webhook_url", ""))
@@ -183,6 +238,7 @@ def create_app(services: Services) -> FastAPI:
     ):
         app.include_router(router.router, responses=ERRORS)
     app.include_router(routes_admin.me_router, responses=ERRORS)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(QuotaExceededError, _quota_exceeded)
     app.add_exception_handler(BundleTooLargeError, _error(413))
     app.add_exception_handler(TicketBusyError, _error(409))

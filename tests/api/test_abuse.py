@@ -1,7 +1,7 @@
 """Abuse bounds of the API, against a real uvicorn with two worker processes over one SQLite catalog:
 per-key rate limits (429 + Retry-After) shared by the workers, bounded bundles refused before any clip is cut,
-one bundle per ticket however many times it is sent at once, a body that never arrives (408), and the last
-admin key."""
+one bundle per ticket however many times it is sent at once, a body that never arrives (408), the last
+admin key, and query strings or bodies that are not text (a 4xx, never a 500)."""
 
 from __future__ import annotations
 
@@ -248,3 +248,42 @@ def test_the_keys_cli_refuses_the_last_admin_key(server: Server, monkeypatch, ca
     assert main(["revoke", only.info.id, "--merchant", "shop-cli"]) == 2
     assert "last active admin key" in capsys.readouterr().err
     assert server.accounts.resolve_key(only.key) is not None
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ("/v1/search?q=%ED%A0%80", "q"),
+        ("/v1/search?q=%FF", "q"),
+        ("/v1/claims?stream=x1&product=%C3", "product"),
+    ],
+    ids=["lone-surrogate", "stray-byte", "truncated"],
+)
+def test_a_query_string_that_is_not_text_is_a_400_naming_the_parameter(
+    server: Server, query: str, param: str
+) -> None:
+    r = httpx.get(server.url + query, headers=server.key(), timeout=10)
+    assert r.status_code == 400, r.text
+    assert f"{param!r}" in r.json()["detail"] and "UTF-8" in r.json()["detail"]
+
+
+def test_chinese_in_a_query_string_is_still_text(server: Server) -> None:
+    r = httpx.get(
+        f"{server.url}/v1/claims?stream=x1&product=%E9%9D%A2%E8%86%9C", headers=server.key(), timeout=10
+    )
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("text/plain", b"\xff\xfe"), (None, b"\xff"), ("text/plain", b'"\xed\xa0\x80"')],
+    ids=["text-plain", "no-type", "surrogate-bytes"],
+)
+def test_a_body_that_cannot_be_echoed_is_a_422_with_a_reason(
+    server: Server, content_type: str | None, body: bytes
+) -> None:
+    headers = server.key() | ({"Content-Type": content_type} if content_type else {})
+    r = httpx.post(f"{server.url}/v1/evidence", content=body, headers=headers, timeout=10)
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"]
+    assert detail and (isinstance(detail, str) or all("msg" in e and "input" not in e for e in detail))
