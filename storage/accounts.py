@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from models import ApiKey, ApiKeyCreated, AuditEntry, CatalogError, Claim, ReviewItem, ReviewStatus, Role
 from storage.catalog import Catalog, metadata
 from storage.catalog import claims as claims_table
-from storage.quotas import run_write
+from storage.quotas import create_tables, run_write
 
 api_keys = Table(
     "api_keys",
@@ -134,10 +134,7 @@ class AccountsCatalog:
 
     def _ensure(self) -> None:
         if not self._ready:  # the catalog may have been created before this module was imported
-            try:
-                metadata.create_all(self.catalog.engine, tables=_TABLES)
-            except SQLAlchemyError as exc:
-                raise CatalogError(f"catalog operation failed: {exc}") from exc
+            create_tables(self.catalog.engine, _TABLES)
             self._ready = True
 
     def claims(self, ids: list[str]) -> list[Claim]:

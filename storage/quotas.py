@@ -47,6 +47,18 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         conn.commit()
 
 
+def create_tables(engine: Engine, tables: list[Table]) -> None:
+    """Create the tables that are missing; CatalogError if that fails. Workers starting together may race
+    to create one: the loser's CREATE fails, and the second look finds the table there."""
+    for attempt in range(2):
+        try:
+            metadata.create_all(engine, tables=tables)
+            return
+        except SQLAlchemyError as exc:
+            if attempt:
+                raise CatalogError(f"catalog operation failed: {exc}") from exc
+
+
 def run_write(catalog: Catalog, fn: Callable[[Connection], T]) -> T:
     """`fn` in a write transaction; SQLAlchemy errors become CatalogError."""
     try:
@@ -97,10 +109,7 @@ class QuotaLedger:
         if not charges:
             return
         if not self._ready:
-            try:
-                metadata.create_all(self.catalog.engine, tables=[rate_buckets])
-            except SQLAlchemyError as exc:
-                raise CatalogError(f"catalog operation failed: {exc}") from exc
+            create_tables(self.catalog.engine, [rate_buckets])
             self._ready = True
         at = time.time() if now is None else now
         for _ in range(2):

@@ -123,3 +123,42 @@ def pg_url() -> Iterator[str]:
 
 def test_processes_share_one_bucket_on_postgresql(pg_url: str) -> None:
     assert _race(pg_url) == 10
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def catalog_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'accounts.sqlite3'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+def test_one_of_eight_threads_gets_to_answer_a_ticket_id(catalog_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from storage.accounts import AccountsCatalog
+
+    accounts = AccountsCatalog(Catalog(catalog_url).load())  # as the API's lifespan does, before requests
+    with ThreadPoolExecutor(8) as pool:
+        holders = list(pool.map(lambda _: accounts.claim_ticket("m", "T-1", "h1", 600), range(8)))
+    assert holders.count(None) == 1 and set(holders) == {None, "h1"}
+    assert accounts.claim_ticket("m", "T-1", "h2", 600) == "h1"  # another request's content: who holds it
+    assert accounts.claim_ticket("m", "T-1", "h2", -1) is None  # a stale claim is taken over
+    accounts.release_ticket("m", "T-1")
+    assert accounts.claim_ticket("m", "T-1", "h3", 600) is None
+
+
+def test_revoking_keeps_the_last_admin_and_audits_once(catalog_url: str) -> None:
+    from models import Role
+    from storage.accounts import AccountsCatalog
+
+    accounts = AccountsCatalog(Catalog(catalog_url))
+    first = accounts.create_key(Role.ADMIN, "m").info.id
+    assert accounts.revoke_key(first, "m", "t") == "last_admin"
+    second = accounts.create_key(Role.ADMIN, "m").info.id
+    agent = accounts.create_key(Role.AGENT, "m").info.id
+    assert accounts.revoke_key(agent, "m", "t") == "revoked"
+    assert accounts.revoke_key(first, "m", "t") == "revoked"
+    assert accounts.revoke_key(first, "m", "t") == "already"
+    assert accounts.revoke_key(second, "m", "t") == "last_admin"
+    assert accounts.revoke_key(second, "other", "t") == "unknown"
+    assert [a.target for a in accounts.audit_entries("m")] == [first, agent]
