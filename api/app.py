@@ -3,20 +3,27 @@
     uvicorn --factory api.app:app_from_env     (or `onrecord serve`)
 
 Errors are JSON `{"detail": "..."}`: 401 no/invalid key, 403 wrong role, 404 unknown id or another
-merchant's, 409 a ticket id reused for another ticket, 413 a body over 1 MiB, 400 a request that cannot be served
-(spans outside the recording, reversed spans), 422 malformed input (FastAPI's validation errors).
+merchant's, 408 a body that did not arrive in time, 409 a ticket id reused for another ticket (or still being
+answered) or the last admin key, 413 a body over 1 MiB or a bundle over its bytes, 429 a key's allowance spent
+(with `Retry-After`), 400 a request that cannot be served (spans outside the recording, reversed spans, a bundle
+over its bounds, a query string that is not UTF-8 text), 422 malformed input (FastAPI's validation errors, which
+leave out the input where it cannot be shown).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -26,34 +33,48 @@ from api import routes_admin, routes_evidence, routes_review, routes_search, rou
 from api.context import ApiContext
 from api.errors import ERRORS
 from models import CatalogError, InputError, OnRecordError, StorageError
+from pipeline.evidence import BundleTooLargeError
+from pipeline.quotas import QuotaExceededError
 from pipeline.review import UnknownClaimError
 from pipeline.services import Services
-from pipeline.tickets import TicketConflictError, UnknownStreamError
+from pipeline.tickets import TicketBusyError, TicketConflictError, UnknownStreamError
 
 WEB = Path(__file__).parent / "web"
 MAX_BODY = 1 << 20
 
 
 class BodyLimit:
-    """Answers 413 to a request body over `limit` bytes, declared or streamed, before the app sees it, and 400 to
-    a JSON body that no route can store or echo: NaN, Infinity or a number that overflows to it (1e999), and a
-    lone surrogate (`\\ud800`) in any string or key. Pydantic would accept both, and the validation error that
-    echoes them, or the catalog that stores them, fails with a 500."""
+    """Answers 413 to a request body over `limit` bytes, declared or streamed, before the app sees it, 408 to one
+    that has not all arrived `timeout_s` after the headers (the connection is closed), 400 to a query string
+    that is not UTF-8 text, and 400 to a JSON body that no route can store or echo: NaN, Infinity or a number
+    that overflows to it (1e999), and a lone surrogate (`\\ud800`) in any string or key. Pydantic would accept
+    both, and the validation error that echoes them, or the catalog that stores them, fails with a 500."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY, timeout_s: float = 30.0) -> None:
+        self.app, self.limit, self.timeout_s = app, limit, timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        bad_query = undecodable_query(scope.get("query_string", b""))
+        if bad_query:
+            await JSONResponse({"detail": bad_query}, status_code=400)(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self.limit:
             await _too_large(scope, receive, send, self.limit)
             return
         chunks, size = [], 0
+        deadline = asyncio.get_running_loop().time() + self.timeout_s
         while True:
-            message = await receive()
+            try:  # a client that declares a body and never sends it would hold the connection forever
+                message = await asyncio.wait_for(receive(), deadline - asyncio.get_running_loop().time())
+            except TimeoutError:
+                detail = f"request body not received within {self.timeout_s:g} s"
+                response = JSONResponse({"detail": detail}, status_code=408, headers={"Connection": "close"})
+                await response(scope, receive, send)
+                return
             if message["type"] == "http.disconnect":
                 return
             chunks.append(message.get("body", b""))
@@ -78,6 +99,24 @@ class BodyLimit:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+def undecodable_query(query: bytes) -> str | None:
+    """Why a query string holds a name or value that is not UTF-8 text once %-decoded (`%FF`, or `%ED%A0%80`,
+    a lone surrogate), naming the parameter; None if it is all text. Starlette would pass on U+FFFD in its
+    place, so a search would run for garbage and a validation error would echo it."""
+    for pair in query.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            label = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return "a query parameter's name is not valid UTF-8 text"
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            shown = label if label.isprintable() and len(label) <= 64 else "(unprintable)"
+            return f"query parameter {shown!r} is not valid UTF-8 text (a stray byte or a lone surrogate)"
+    return None
 
 
 def _is_json(scope: Scope) -> bool:
@@ -136,6 +175,41 @@ def _error(status: int) -> Any:
     return handler
 
 
+async def _quota_exceeded(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, QuotaExceededError)
+    body = {"detail": str(exc), "limit": exc.action, "retry_after": exc.retry_after}
+    return JSONResponse(body, status_code=429, headers={"Retry-After": str(exc.retry_after)})
+
+
+async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422, but one that cannot fail: where the input cannot be echoed (bytes that are not UTF-8,
+    a lone surrogate), each error keeps its place and reason without the input."""
+    assert isinstance(exc, RequestValidationError)
+    try:
+        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+    except (ValueError, TypeError):  # UnicodeError is a ValueError
+        pass
+    try:
+        errors = [
+            {
+                "type": str(e.get("type", "")),
+                "loc": [_text(x) for x in e.get("loc", ())],
+                "msg": _text(e.get("msg")),
+            }
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
+    except (ValueError, TypeError):
+        detail = "the request's input is malformed (and cannot be shown)"
+        return JSONResponse({"detail": detail}, status_code=422)
+
+
+def _text(value: object) -> str | int:
+    if isinstance(value, int):
+        return value
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def create_app(services: Services) -> FastAPI:
     """The API over composed services; the lifespan opens the catalog and the signing key."""
     ctx = ApiContext.from_services(services, getattr(services.settings, "webhook_url", ""))
@@ -164,6 +238,10 @@ def create_app(services: Services) -> FastAPI:
     ):
         app.include_router(router.router, responses=ERRORS)
     app.include_router(routes_admin.me_router, responses=ERRORS)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(QuotaExceededError, _quota_exceeded)
+    app.add_exception_handler(BundleTooLargeError, _error(413))
+    app.add_exception_handler(TicketBusyError, _error(409))
     app.add_exception_handler(UnknownClaimError, _error(404))
     app.add_exception_handler(UnknownStreamError, _error(404))
     app.add_exception_handler(TicketConflictError, _error(409))
@@ -171,7 +249,7 @@ def create_app(services: Services) -> FastAPI:
     app.add_exception_handler(CatalogError, _error(503))
     app.add_exception_handler(StorageError, _error(503))
     app.add_exception_handler(OnRecordError, _error(500))
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, timeout_s=services.settings.request_body_timeout_s)
     templates = Jinja2Templates(directory=str(WEB))
     app.mount("/web", StaticFiles(directory=str(WEB)), name="web")
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 
 from models import Manifest, Stream
-from pipeline.evidence import Ed25519Signer, EvidenceBuilder
+from pipeline.evidence import Ed25519Signer, EvidenceBuilder, EvidenceLimits
+from pipeline.quotas import ApiQuotas
 from pipeline.review import ReviewDesk
 from pipeline.search_view import SearchView
 from pipeline.services import AccountsCatalog, Services
@@ -18,6 +19,7 @@ from pipeline.tickets import TicketDesk, WebhookSender
 class ApiContext:
     services: Services
     evidence: EvidenceBuilder
+    quotas: ApiQuotas
     tickets: TicketDesk
     review: ReviewDesk
     webhook: WebhookSender | None
@@ -25,13 +27,26 @@ class ApiContext:
 
     @classmethod
     def from_services(cls, services: Services, webhook_url: str = "") -> ApiContext:
-        keys_dir = services.settings.data_dir / "keys"
+        settings = services.settings
+        keys_dir = settings.data_dir / "keys"
         accounts = services.accounts
-        evidence = EvidenceBuilder(services.store, services.catalog, Ed25519Signer(keys_dir))
+        limits = EvidenceLimits.from_settings(settings)
+        evidence = EvidenceBuilder(services.store, services.catalog, Ed25519Signer(keys_dir), limits)
+        quotas = ApiQuotas.from_settings(settings, services.catalog)
+        desk = TicketDesk(
+            services.catalog,
+            accounts,
+            evidence,
+            services.clip_url,
+            quotas=quotas,
+            wait_s=settings.ticket_wait_s,
+            stale_s=settings.ticket_claim_stale_s,
+        )
         return cls(
             services=services,
             evidence=evidence,
-            tickets=TicketDesk(services.catalog, accounts, evidence, services.clip_url),
+            quotas=quotas,
+            tickets=desk,
             review=ReviewDesk(services.catalog, accounts, services.clip_url),
             search=SearchView(services),
             webhook=WebhookSender(webhook_url, keys_dir / "webhook.secret") if webhook_url else None,

@@ -19,5 +19,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "missing or invalid API key"},
     403: {"model": ErrorBody, "description": "the key's role does not allow this"},
     404: {"model": ErrorBody, "description": "unknown id, or another merchant's"},
+    408: {"model": ErrorBody, "description": "the request body did not all arrive in time"},
     413: {"model": ErrorBody, "description": "request body over 1 MiB"},
 }

@@ -39,9 +39,17 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "list":
         for key in accounts.list_keys(args.merchant):
             print(key.model_dump_json())
-    elif not accounts.revoke_key(args.key_id, args.merchant):
-        print(f"error: unknown key {args.key_id!r} for merchant {args.merchant!r}", file=sys.stderr)
-        return 2
+    else:
+        outcome = accounts.revoke_key(args.key_id, args.merchant, "cli")
+        if outcome == "unknown":
+            print(f"error: unknown key {args.key_id!r} for merchant {args.merchant!r}", file=sys.stderr)
+            return 2
+        if outcome == "last_admin":
+            print(
+                f"error: {args.key_id!r} is {args.merchant!r}'s last active admin key; create another first",
+                file=sys.stderr,
+            )
+            return 2
     return 0
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi import Path as PathParam
 
 from api.auth import Admin, Agent, Ctx
+from api.errors import ErrorBody
 from models import ApiKey, ApiKeyCreated, ApiKeyRequest
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
@@ -28,11 +29,22 @@ def list_keys(ctx: Ctx, key: Admin) -> list[ApiKey]:
     return ctx.accounts.list_keys(key.merchant)
 
 
-@router.delete("/keys/{key_id}", status_code=204, summary="Revoke an API key")
+@router.delete(
+    "/keys/{key_id}",
+    status_code=204,
+    summary="Revoke an API key",
+    responses={409: {"model": ErrorBody, "description": "the merchant's last active admin key"}},
+)
 def revoke_key(key_id: KeyId, ctx: Ctx, key: Admin) -> None:
-    if not ctx.accounts.revoke_key(key_id, key.merchant):
+    """Idempotent: revoking a revoked key is a 204 again, audited once. The merchant's last active admin
+    key cannot be revoked (409): make another admin key first."""
+    outcome = ctx.accounts.revoke_key(key_id, key.merchant, key.id)
+    if outcome == "unknown":
         raise HTTPException(404, f"unknown key {key_id!r}")
-    ctx.accounts.audit(key.id, key.merchant, "key.revoked", key_id, {})
+    if outcome == "last_admin":
+        raise HTTPException(
+            409, f"key {key_id!r} is the merchant's last active admin key; create another admin key first"
+        )
 
 
 @me_router.get("/me", response_model=ApiKey, summary="The calling key: its role and merchant")

@@ -9,6 +9,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from api.auth import Agent, Ctx
+from api.errors import ErrorBody
 from models import EvidenceInfo, EvidenceRequest, StorageError
 from pipeline.evidence import Moment
 from pipeline.tickets import summary
@@ -18,12 +19,19 @@ BundleId = Annotated[str, PathParam(pattern=r"^ev-[0-9T]{15}-[0-9a-f]{8}$", desc
 
 
 @router.post(
-    "/evidence", response_model=EvidenceInfo, status_code=201, summary="Make a signed evidence bundle"
+    "/evidence",
+    response_model=EvidenceInfo,
+    status_code=201,
+    summary="Make a signed evidence bundle",
+    responses={
+        429: {"model": ErrorBody, "description": "the key's evidence allowance is spent (Retry-After)"}
+    },
 )
 def create_bundle(body: EvidenceRequest, ctx: Ctx, key: Agent) -> EvidenceInfo:
     """A ZIP with each moment's clip, quote and word times, stream and wall-clock times, source segments
     and the chain links to each stream's head, signed with the deployment's Ed25519 key. Every stream
-    it cites goes under legal hold."""
+    it cites goes under legal hold. Bounded (400 over the items or seconds allowed, 413 over the bytes)
+    and rate-limited per key (429 with Retry-After), both before any clip is cut."""
     if not body.claims and not body.spans:
         raise HTTPException(400, "give at least one claim id or span")
     found = {c.id: c for c in ctx.accounts.claims(body.claims)}
@@ -39,9 +47,9 @@ def create_bundle(body: EvidenceRequest, ctx: Ctx, key: Agent) -> EvidenceInfo:
             raise HTTPException(400, f"invalid span {span.start}–{span.end}: end must be after start")
         if span.start >= manifest.duration:
             raise HTTPException(400, f"span starts after the recording ends ({manifest.duration:.2f}s)")
-        if span.end - span.start > 600:
-            raise HTTPException(400, "a span in evidence may be at most 600 s")
         moments.append(Moment(span.stream, span.start, min(span.end, manifest.duration)))
+    seconds = ctx.evidence.check(moments, pad=body.pad)  # bounds first, then the key's allowance
+    ctx.quotas.charge(key.id, bundles=1, reencode_s=seconds if body.exact else 0.0)
     data, manifest_ = ctx.evidence.build(key.merchant, moments, pad=body.pad, exact=body.exact)
     info = ctx.evidence.save(data, manifest_)
     ctx.accounts.add_bundle(info.bundle_id, key.merchant, None, summary(info.model_dump(mode="json")))

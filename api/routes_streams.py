@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.auth import Agent, Ctx
+from api.errors import ErrorBody
 from models import (
     Claim,
     ClaimType,
@@ -128,7 +129,10 @@ def claims(
     "/streams/{stream_id}/clip",
     summary="A clip of any span (MP4, plays in a browser)",
     response_class=FileResponse,
-    responses={200: {"content": {"video/mp4": {}}, "description": "the clip"}},
+    responses={
+        200: {"content": {"video/mp4": {}}, "description": "the clip"},
+        429: {"model": ErrorBody, "description": "the key's re-encoding allowance is spent (Retry-After)"},
+    },
 )
 def clip(
     stream_id: StreamId,
@@ -158,6 +162,8 @@ def clip(
     limit = MAX_EXACT_CLIP_S if exact else MAX_CLIP_S
     if end - start > limit:
         raise HTTPException(400, f"clip of {end - start:.0f}s is too long; at most {limit:.0f}s")
+    if exact:  # re-encoding is what costs: it spends the key's allowance (429 with Retry-After)
+        ctx.quotas.charge(key.id, reencode_s=end - start)
     tmp = Path(tempfile.mkdtemp(prefix="onrecord-clip-"))
     try:
         cut = ctx.services.archive.clip(stream_id, start, end, tmp / "clip.mp4", exact=exact)

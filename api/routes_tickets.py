@@ -23,14 +23,19 @@ TicketId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9._-]{1,128}$", descript
     summary="Answer a ticket with the claims in force at order time",
     responses={
         200: {"model": TicketResult, "description": "this ticket id was answered before"},
-        409: {"model": ErrorBody, "description": "this ticket id was used for a different ticket"},
+        409: {
+            "model": ErrorBody,
+            "description": "this ticket id was used for a different ticket, or is still being answered",
+        },
+        429: {"model": ErrorBody, "description": "the key's evidence allowance is spent (Retry-After)"},
     },
 )
 def create_ticket(
     ticket: Ticket, ctx: Ctx, key: Agent, response: Response, background: BackgroundTasks
 ) -> TicketResult:
     """Idempotent per ticket id: sending the same ticket again returns the first answer (200) and
-    sends no second webhook; a different ticket under a used id is a 409."""
+    sends no second webhook, and makes no second bundle even when sent in parallel; a different ticket
+    under a used id is a 409."""
     if ticket.merchant is not None and ticket.merchant != key.merchant:
         raise HTTPException(404, f"unknown merchant {ticket.merchant!r}")
     result, created = ctx.tickets.handle(ticket, key.merchant, key.id)

@@ -39,6 +39,7 @@ from models import (
     StreamChain,
     Word,
 )
+from pipeline.settings import Settings
 from storage.catalog import Catalog
 from storage.objects import ObjectStore
 
@@ -135,13 +136,90 @@ def chain_of(manifest: Manifest) -> StreamChain:
     )
 
 
+@dataclass(frozen=True)
+class EvidenceLimits:
+    """How much one bundle may hold (Settings.evidence_max_*): a bundle is kept forever, under legal hold."""
+
+    max_items: int = 20
+    max_span_s: float = 300.0  # one clip, padding included
+    max_total_s: float = 900.0  # all clips, padding included
+    max_bytes: int = 128 << 20  # the ZIP
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EvidenceLimits:
+        s = settings
+        return cls(s.evidence_max_items, s.evidence_max_span_s, s.evidence_max_total_s, s.evidence_max_bytes)
+
+
+class BundleTooLargeError(InputError):
+    """The bundle would hold more bytes than the deployment allows (413)."""
+
+
 class EvidenceBuilder:
     """Builds, signs, stores and records bundles; places legal hold on every stream they cite."""
 
-    def __init__(self, store: ObjectStore, catalog: Catalog, signer: Ed25519Signer) -> None:
+    def __init__(
+        self,
+        store: ObjectStore,
+        catalog: Catalog,
+        signer: Ed25519Signer,
+        limits: EvidenceLimits | None = None,
+    ) -> None:
         self.store = store
         self.catalog = catalog
         self.signer = signer
+        self.limits = limits or EvidenceLimits()
+
+    def fit(self, moments: list[Moment], *, pad: float = 2.0) -> list[Moment]:
+        """The longest prefix of `moments` (best first) that a bundle may hold; [] if not even the first."""
+        for n in range(min(len(moments), self.limits.max_items), 0, -1):
+            try:
+                self.check(moments[:n], pad=pad)
+            except InputError:
+                continue
+            return moments[:n]
+        return []
+
+    def check(self, moments: list[Moment], *, pad: float = 2.0) -> float:
+        """The seconds of media the bundle's clips will hold; InputError over a bound of `limits` (items,
+        seconds per clip or in all), BundleTooLargeError when the segments and clips it would hold exceed
+        `max_bytes`. Reads only manifests: call it before any clip is cut."""
+        lim = self.limits
+        if len(moments) > lim.max_items:
+            raise InputError(
+                f"a bundle may hold at most {lim.max_items} claims and spans; this asks for {len(moments)}"
+            )
+        manifests: dict[str, Manifest] = {}
+        total, clip_bytes, segments = 0.0, 0, dict[tuple[str, int], int]()
+        for m in moments:
+            if m.stream_id not in manifests:
+                found = load_manifest(self.store, m.stream_id)
+                if found is None:
+                    raise InputError(f"unknown stream {m.stream_id!r}: nothing recorded")
+                manifests[m.stream_id] = found
+            manifest = manifests[m.stream_id]
+            t0, t1 = max(0.0, m.t0 - pad), min(manifest.duration, m.t1 + pad)
+            if t1 - t0 > lim.max_span_s:
+                raise InputError(
+                    f"a clip in evidence may be at most {lim.max_span_s:g} s with its padding; "
+                    f"{m.stream_id} {t0:.2f}–{t1:.2f}s is {t1 - t0:.0f} s"
+                )
+            total += max(0.0, t1 - t0)
+            segs = segments_for_span(manifest, t0, t1)
+            clip_bytes += sum(s.size for s in segs)  # a clip is about the size of what it is cut from
+            segments |= {(m.stream_id, s.seq): s.size for s in segs}
+        if total > lim.max_total_s:
+            raise InputError(
+                f"a bundle's clips may hold at most {lim.max_total_s:g} s in all, padding included; "
+                f"this asks for {total:.0f} s"
+            )
+        estimate = clip_bytes + sum(segments.values())
+        if estimate > lim.max_bytes:
+            raise BundleTooLargeError(
+                f"the bundle would hold about {estimate >> 20} MiB of clips and segments; "
+                f"at most {lim.max_bytes >> 20} MiB (ask for fewer or shorter spans)"
+            )
+        return total
 
     def build(
         self,
@@ -156,6 +234,7 @@ class EvidenceBuilder:
         recording (nothing is stored until every clip is cut)."""
         if not moments:
             raise InputError("nothing to put in evidence: give at least one claim or span")
+        self.check(moments, pad=pad)
         bundle_id = f"ev-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
         files: dict[str, bytes] = {}
         items: list[EvidenceItem] = []
@@ -188,6 +267,10 @@ class EvidenceBuilder:
             for name, data in files.items():
                 method = zipfile.ZIP_STORED if name.endswith((".mp4", ".ts")) else zipfile.ZIP_DEFLATED
                 zf.writestr(name, data, method)
+        if buf.tell() > self.limits.max_bytes:  # the estimate missed (re-encoded clips grew): keep nothing
+            raise BundleTooLargeError(
+                f"the bundle came to {buf.tell() >> 20} MiB; at most {self.limits.max_bytes >> 20} MiB"
+            )
         return buf.getvalue(), bundle
 
     def _item(

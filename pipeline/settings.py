@@ -37,6 +37,26 @@ class Settings(BaseSettings):
     merchant: str = "default"
     public_url: str = ""  # prefix for clip URLs, e.g. https://onrecord.example.com
     webhook_url: str = ""  # where ticket results are POSTed (HMAC-signed); unset = no webhook
+    # abuse bounds of the API, per API key, shared by all workers through the catalog database
+    # (0 turns a limit off). Evidence bundles (POST /v1/evidence and tickets that make one) are kept
+    # forever under legal hold; frame-exact re-encoding (exact clips and exact bundles) costs CPU.
+    evidence_per_hour: float = 120.0  # bundles per key per hour, sustained
+    evidence_burst: int = 20  # bundles a key may make at once before the hourly rate applies
+    evidence_per_day: int = 1000  # bundles per key per UTC day
+    reencode_s_per_hour: float = 3600.0  # seconds of media re-encoded per key per hour, sustained
+    reencode_burst_s: float = 900.0
+    reencode_s_per_day: float = 14400.0
+    # one bundle's bounds, checked before any clip is cut: over them is a 400 (413 for the bytes)
+    evidence_max_items: int = 20  # claims + spans
+    evidence_max_span_s: float = 300.0  # one clip, padding included
+    evidence_max_total_s: float = 900.0  # all clips of a bundle, padding included
+    evidence_max_bytes: int = 128 << 20  # the ZIP, estimated from the segments it will hold
+    # a request whose body has not fully arrived this many seconds after its headers gets a 408
+    request_body_timeout_s: float = 30.0
+    # a repeat of a ticket still being answered waits this long for the first answer, then gets a 409;
+    # a claim on a ticket id older than ticket_claim_stale_s (its process died) may be taken over
+    ticket_wait_s: float = 30.0
+    ticket_claim_stale_s: float = 600.0
 
     @property
     def models_dir(self) -> Path:

@@ -30,7 +30,8 @@ from pydantic import ValidationError
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from models import Claim, ClaimInForce, ClaimType, EvidenceInfo, InputError, Ticket, TicketResult
-from pipeline.evidence import Ed25519Signer, EvidenceBuilder, Moment, write_secret_file
+from pipeline.evidence import Ed25519Signer, EvidenceBuilder, EvidenceLimits, Moment, write_secret_file
+from pipeline.quotas import ApiQuotas
 from pipeline.services import Services
 from storage.accounts import AccountsCatalog
 from storage.catalog import Catalog
@@ -71,11 +72,17 @@ class TicketDesk:
         accounts: AccountsCatalog,
         evidence: EvidenceBuilder,
         clip_url: ClipUrl,
+        *,
+        quotas: ApiQuotas | None = None,
+        wait_s: float = 30.0,
+        stale_s: float = 600.0,
     ) -> None:
         self.catalog = catalog
         self.accounts = accounts
         self.evidence = evidence
         self.clip_url = clip_url
+        self.quotas = quotas  # None: no per-key allowance (the CLI)
+        self.wait_s, self.stale_s = wait_s, stale_s
 
     def claims_in_force(self, ticket: Ticket, merchant: str) -> list[ClaimInForce]:
         """Claims of the merchant's streams made before the order, about its product, best first."""
@@ -128,21 +135,50 @@ class TicketDesk:
 
     def handle(self, ticket: Ticket, merchant: str, actor: str) -> tuple[TicketResult, bool]:
         """(result, created). A repeated ticket id returns the stored result; a different ticket under an
-        id already used raises InputError."""
+        id already used raises TicketConflictError. Only one request answers a ticket id (a claim row in
+        the database decides, across workers): repeats that arrive meanwhile wait up to `wait_s` for its
+        answer, then raise TicketBusyError; so a ticket gets one bundle however many times it is sent."""
         digest = request_hash(ticket)
-        stored = self.accounts.get_ticket(merchant, ticket.id)
-        if stored is not None:
-            if stored[0] != digest:
-                raise TicketConflictError(
-                    f"ticket {ticket.id!r} was already submitted with different content"
+        deadline = time.monotonic() + self.wait_s
+        while True:
+            stored = self._stored(ticket, merchant, digest)
+            if stored is not None:
+                return stored, False
+            holder = self.accounts.claim_ticket(merchant, ticket.id, digest, self.stale_s)
+            if holder is None:
+                break
+            if holder != digest:
+                raise TicketConflictError(f"ticket {ticket.id!r} is being answered for different content")
+            if time.monotonic() > deadline:
+                raise TicketBusyError(
+                    f"ticket {ticket.id!r} is still being answered by an earlier request; retry"
                 )
-            return TicketResult.model_validate(stored[1]), False
+            time.sleep(0.05)
+        try:
+            stored = self._stored(ticket, merchant, digest)  # answered between our look and our claim
+            if stored is not None:
+                return stored, False
+            return self._answer(ticket, merchant, actor, digest)
+        finally:
+            self.accounts.release_ticket(merchant, ticket.id)
+
+    def _stored(self, ticket: Ticket, merchant: str, digest: str) -> TicketResult | None:
+        stored = self.accounts.get_ticket(merchant, ticket.id)
+        if stored is None:
+            return None
+        if stored[0] != digest:
+            raise TicketConflictError(f"ticket {ticket.id!r} was already submitted with different content")
+        return TicketResult.model_validate(stored[1])
+
+    def _answer(self, ticket: Ticket, merchant: str, actor: str, digest: str) -> tuple[TicketResult, bool]:
         claims = self.claims_in_force(ticket, merchant)
         bundle = None
-        if claims:
-            moments = [
-                Moment(c.claim.stream_id, c.claim.t0, c.claim.t1, c.claim) for c in claims[:MAX_EVIDENCE]
-            ]
+        moments = self.evidence.fit(  # the best claims, as many as a bundle may hold
+            [Moment(c.claim.stream_id, c.claim.t0, c.claim.t1, c.claim) for c in claims[:MAX_EVIDENCE]]
+        )
+        if moments:
+            if self.quotas is not None:
+                self.quotas.charge(actor, bundles=1)
             data, manifest = self.evidence.build(merchant, moments, ticket_id=ticket.id)
             bundle = self.evidence.save(data, manifest)
             self.accounts.add_bundle(
@@ -151,9 +187,10 @@ class TicketDesk:
         result = TicketResult(
             ticket=ticket, merchant=merchant, claims=claims, bundle=bundle, created_at=datetime.now(UTC)
         )
-        doc = result.model_dump(mode="json")
-        if not self.accounts.add_ticket(merchant, ticket.id, digest, doc):
-            return self.handle(ticket, merchant, actor)  # a concurrent request stored it first
+        if not self.accounts.add_ticket(merchant, ticket.id, digest, result.model_dump(mode="json")):
+            stored = self._stored(ticket, merchant, digest)  # only if a claim went stale mid-answer
+            if stored is not None:
+                return stored, False
         self.accounts.audit(actor, merchant, "ticket.created", ticket.id, {"claims": len(claims)})
         return result, True
 
@@ -164,6 +201,10 @@ class UnknownStreamError(InputError):
 
 class TicketConflictError(InputError):
     """The ticket id was used before for a different ticket."""
+
+
+class TicketBusyError(InputError):
+    """Another request is still answering this ticket id (409: retry later)."""
 
 
 def summary(info: dict[str, Any]) -> dict[str, Any]:
@@ -278,7 +319,10 @@ def evidence_for_ticket(services: Services, ticket_file: Path, output: Path) -> 
     merchant = ticket.merchant or services.settings.merchant
     accounts = AccountsCatalog(services.catalog)
     builder = EvidenceBuilder(
-        services.store, services.catalog, Ed25519Signer(services.settings.data_dir / "keys")
+        services.store,
+        services.catalog,
+        Ed25519Signer(services.settings.data_dir / "keys"),
+        EvidenceLimits.from_settings(services.settings),
     )
     desk = TicketDesk(services.catalog, accounts, builder, services.clip_url)
     claims = desk.claims_in_force(ticket, merchant)
@@ -287,7 +331,13 @@ def evidence_for_ticket(services: Services, ticket_file: Path, output: Path) -> 
             f"no claims in force for ticket {ticket.id!r}: nothing said about product {ticket.product!r} "
             f"on {merchant!r}'s streams before {ticket.order_time.isoformat()}"
         )
-    moments = [Moment(c.claim.stream_id, c.claim.t0, c.claim.t1, c.claim) for c in claims[:MAX_EVIDENCE]]
+    moments = builder.fit(
+        [Moment(c.claim.stream_id, c.claim.t0, c.claim.t1, c.claim) for c in claims[:MAX_EVIDENCE]]
+    )
+    if not moments:
+        raise InputError(
+            f"ticket {ticket.id!r}: the best claim's clip is over the bundle bounds (ONRECORD_EVIDENCE_MAX_*)"
+        )
     data, manifest = builder.build(merchant, moments, ticket_id=ticket.id)
     info = builder.save(data, manifest)
     accounts.add_bundle(info.bundle_id, merchant, ticket.id, summary(info.model_dump(mode="json")))

@@ -10,19 +10,23 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     DateTime,
+    Float,
     Integer,
     String,
     Table,
     Text,
     and_,
+    delete,
+    func,
     select,
     update,
 )
@@ -31,6 +35,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from models import ApiKey, ApiKeyCreated, AuditEntry, CatalogError, Claim, ReviewItem, ReviewStatus, Role
 from storage.catalog import Catalog, metadata
 from storage.catalog import claims as claims_table
+from storage.quotas import create_tables, run_write
 
 api_keys = Table(
     "api_keys",
@@ -65,6 +70,16 @@ tickets = Table(
     Column("doc", JSON, nullable=False),  # TicketResult
 )
 
+# who is answering a ticket id now: one row per id, so only one request builds its bundle
+ticket_claims = Table(
+    "ticket_claims",
+    metadata,
+    Column("merchant", String(128), primary_key=True),
+    Column("id", String(128), primary_key=True),
+    Column("request_sha256", String(64), nullable=False),
+    Column("claimed_at", Float, nullable=False),  # epoch seconds
+)
+
 reviews = Table(
     "reviews",
     metadata,
@@ -89,7 +104,8 @@ audit_log = Table(
     Column("detail", JSON, nullable=False),
 )
 
-_TABLES = [api_keys, bundles, tickets, reviews, audit_log]
+RevokeOutcome = Literal["revoked", "already", "unknown", "last_admin"]
+_TABLES = [api_keys, bundles, tickets, ticket_claims, reviews, audit_log]
 KEY_PREFIX = "ork"
 
 
@@ -109,15 +125,17 @@ class AccountsCatalog:
         self._ready = False
 
     def _run(self, fn: Any) -> Any:
-        engine = self.catalog.engine
+        self._ensure()
         try:
-            if not self._ready:  # the catalog may have been created before this module was imported
-                metadata.create_all(engine, tables=_TABLES)
-                self._ready = True
-            with engine.begin() as conn:
+            with self.catalog.engine.begin() as conn:
                 return fn(conn)
         except SQLAlchemyError as exc:
             raise CatalogError(f"catalog operation failed: {exc}") from exc
+
+    def _ensure(self) -> None:
+        if not self._ready:  # the catalog may have been created before this module was imported
+            create_tables(self.catalog.engine, _TABLES)
+            self._ready = True
 
     def claims(self, ids: list[str]) -> list[Claim]:
         """The claims with these ids (any stream; callers check the merchant), in the order asked."""
@@ -146,10 +164,32 @@ class AccountsCatalog:
         q = select(api_keys).where(api_keys.c.merchant == merchant).order_by(api_keys.c.created_at)
         return [_key(r._mapping) for r in self._run(lambda c: c.execute(q).all())]
 
-    def revoke_key(self, key_id: str, merchant: str) -> bool:
-        cond = and_(api_keys.c.id == key_id, api_keys.c.merchant == merchant)
-        n = self._run(lambda c: c.execute(update(api_keys).where(cond).values(revoked=True)).rowcount)
-        return bool(n)
+    def revoke_key(self, key_id: str, merchant: str, actor: str) -> RevokeOutcome:
+        """Revoke a key and audit it, in one write transaction. Revoking a revoked key changes nothing and
+        audits nothing ("already"); the merchant's last active admin key is never revoked ("last_admin"),
+        since then only the shell could make another."""
+        key = and_(api_keys.c.id == key_id, api_keys.c.merchant == merchant)
+        admins = and_(
+            api_keys.c.merchant == merchant, api_keys.c.role == Role.ADMIN.value, ~api_keys.c.revoked
+        )
+
+        def op(conn: Any) -> RevokeOutcome:
+            if conn.dialect.name == "postgresql":  # two admins revoking each other at once: one waits
+                conn.execute(select(api_keys.c.id).where(admins).with_for_update())
+            others = select(func.count()).select_from(api_keys).where(admins, api_keys.c.id != key_id)
+            ok = (api_keys.c.role != Role.ADMIN.value) | (others.scalar_subquery() > 0)
+            if conn.execute(
+                update(api_keys).where(key, ~api_keys.c.revoked, ok).values(revoked=True)
+            ).rowcount:
+                conn.execute(
+                    audit_log.insert().values(**_audit_row(actor, merchant, "key.revoked", key_id, {}))
+                )
+                return "revoked"
+            row = conn.execute(select(api_keys.c.revoked).where(key)).first()
+            return "unknown" if row is None else "already" if row.revoked else "last_admin"
+
+        self._ensure()
+        return run_write(self.catalog, op)
 
     # bundles -----------------------------------------------------------------------------
     def add_bundle(self, bundle_id: str, merchant: str, ticket_id: str | None, doc: dict[str, Any]) -> None:
@@ -191,6 +231,43 @@ class AccountsCatalog:
                 return False
             raise
         return True
+
+    def claim_ticket(self, merchant: str, ticket_id: str, request_sha256: str, stale_s: float) -> str | None:
+        """Take the right to answer a ticket id: None when this caller now holds it, else the request hash
+        of the request that does. A claim older than `stale_s` (its process died) is taken over."""
+        now = time.time()
+        where = and_(ticket_claims.c.merchant == merchant, ticket_claims.c.id == ticket_id)
+
+        def op(conn: Any) -> str | None:
+            row = conn.execute(select(ticket_claims).where(where)).first()
+            if row is None:
+                conn.execute(
+                    ticket_claims.insert().values(
+                        merchant=merchant, id=ticket_id, request_sha256=request_sha256, claimed_at=now
+                    )
+                )
+                return None
+            if row.claimed_at < now - stale_s:
+                stale = and_(where, ticket_claims.c.claimed_at == row.claimed_at)
+                taken = conn.execute(
+                    update(ticket_claims).where(stale).values(request_sha256=request_sha256, claimed_at=now)
+                )
+                if taken.rowcount:
+                    return None
+            return str(row.request_sha256)
+
+        self._ensure()
+        try:
+            return run_write(self.catalog, op)
+        except CatalogError as exc:
+            if isinstance(exc.__cause__, IntegrityError):  # PostgreSQL: another request inserted it first
+                return request_sha256
+            raise
+
+    def release_ticket(self, merchant: str, ticket_id: str) -> None:
+        """Give up the claim on a ticket id (answered, or failed and free to be tried again)."""
+        where = and_(ticket_claims.c.merchant == merchant, ticket_claims.c.id == ticket_id)
+        self._run(lambda c: c.execute(delete(ticket_claims).where(where)))
 
     def set_ticket_webhook(self, merchant: str, ticket_id: str, status: str) -> None:
         cond = and_(tickets.c.merchant == merchant, tickets.c.id == ticket_id)
