@@ -128,23 +128,24 @@ class LiveRecorder:
         if timer is not None:
             timer.daemon = True
             timer.start()
-        status, error, write_failed = StreamStatus.FINISHED, None, False
+        status, error = StreamStatus.FINISHED, None
+        failing: OnRecordError | None = None
         try:
             yield from self._loop(source, stop, "recorder restarted" if resumed else "waiting for the source")
             error = self.end_note
         except StorageError as exc:  # the store cannot take the recording: end it, never retry
-            status, error, write_failed = StreamStatus.FAILED, str(exc), True
+            status, error, failing = StreamStatus.FAILED, str(exc), exc
             archive.fail(error, max(self._reached, archive.end))
             raise
         except OnRecordError as exc:
-            status, error = StreamStatus.FAILED, str(exc)
+            status, error, failing = StreamStatus.FAILED, str(exc), exc
             raise
         finally:
             if timer is not None:
                 timer.cancel()
-            if not write_failed:
+            if not isinstance(failing, StorageError):
                 archive.finish(status, error)
-            self._notify(status, error)
+            self._final_notify(status, error, failing)
 
     def _loop(self, source: Source, stop: threading.Event, reason: str) -> Iterator[AudioChunk]:
         while not stop.is_set():
@@ -288,6 +289,16 @@ class LiveRecorder:
         if self.archive is not None and self.archive.manifest.stream.status is not StreamStatus.RECONNECTING:
             self.archive.set_status(StreamStatus.RECONNECTING, attempts.last_error)
             self._notify(StreamStatus.RECONNECTING, attempts.last_error)
+
+    def _final_notify(self, status: StreamStatus, error: str | None, failing: OnRecordError | None) -> None:
+        """Report the final status; a second failure there (a catalog on the same full disk) must
+        not hide the error that ended the recording, so it becomes a note on that error."""
+        try:
+            self._notify(status, error)
+        except OnRecordError as exc:
+            if failing is None:
+                raise
+            failing.add_note(f"reporting the failed status also failed: {exc}")
 
     def _notify(self, status: StreamStatus, error: str | None) -> None:
         if self.on_status is not None:

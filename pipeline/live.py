@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from capture.recorder import LiveRecorder, RecorderConfig
-from models import AudioChunk, Claim, Product, Stream, StreamStatus, Utterance
+from models import AudioChunk, Claim, OnRecordError, Product, Stream, StreamStatus, Utterance
 from pipeline.services import Services
 from pipeline.session import SessionResult, SessionRunner
 
@@ -83,9 +83,8 @@ class LiveSession(SessionRunner):
             self._pipeline()
         finally:
             stop.set()
-            thread.join()
-            if self.transcribe:
-                self.services.index.save()
+            self._join(thread)
+            self._save_index(failure)
         archive = self.recorder.archive
         if archive is not None:
             self.result.segments = len(archive.manifest.segments)
@@ -94,6 +93,30 @@ class LiveSession(SessionRunner):
         if failure:
             raise failure[0]
         return self.result
+
+    def _join(self, thread: threading.Thread) -> None:
+        """Wait for the capture thread, taking what it still queues: after a pipeline error nobody
+        else reads the queue, and its end-of-stream `put` must not block on a full backlog."""
+        while thread.is_alive():
+            try:
+                item = self.audio.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if isinstance(item, AudioChunk):  # in the archive, not transcribed
+                self.result.asr_dropped_s += item.t1 - item.t0
+        thread.join()
+
+    def _save_index(self, failure: list[BaseException]) -> None:
+        """Save what was indexed; when the recording already failed (a full disk), a failing save
+        becomes a note on that error instead of replacing it."""
+        if not self.transcribe:
+            return
+        try:
+            self.services.index.save()
+        except (OnRecordError, OSError) as exc:
+            if not failure:
+                raise
+            failure[0].add_note(f"saving the index also failed: {exc}")
 
     def _offer(self, chunk: AudioChunk) -> None:
         if not self.transcribe:
