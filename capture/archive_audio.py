@@ -1,9 +1,11 @@
-"""The audio of archived segments, as the chunks the recorder would have handed on live.
+"""The audio (and packets) of archived segments, as the recorder handed them on live.
 
 A live recorder that is killed while transcription is behind leaves seconds that are archived but
 not transcribed; the next run reads them back from here. Each contiguous run of segments (gaps
 split runs) is read as one MPEG-TS stream: the segments are cuts of one source timeline, so their
-concatenation demuxes as one, and audio is not broken at every segment boundary.
+concatenation demuxes as one, and audio is not broken at every segment boundary. A recorder
+started again reads the last segments' packets back too, to recognise them if its source (an HLS
+window) sends them again.
 """
 
 from __future__ import annotations
@@ -37,6 +39,18 @@ class _Segments(io.RawIOBase):
         b[:n] = self._buf[:n]
         self._buf = self._buf[n:]
         return n
+
+
+def archived_packets(store: ObjectStore, manifest: Manifest, since: float) -> Iterator[av.Packet]:
+    """The packets of the archive's last gap-free run of segments, from `since` (stream clock)."""
+    runs = list(_runs(manifest, since))
+    if not runs or runs[-1][-1] is not manifest.entries[-1]:
+        return  # the archive ends in a gap: nothing a source could send again
+    try:
+        with av.open(_Segments(store, runs[-1]), mode="r", format="mpegts") as container:
+            yield from container.demux()
+    except av.error.FFmpegError as exc:
+        raise CaptureError(f"stream {manifest.stream.id!r}: cannot read its last segments: {exc}") from exc
 
 
 def _runs(manifest: Manifest, start: float) -> Iterator[list[Segment]]:

@@ -57,6 +57,13 @@ class ReplayGuard:
         self.kept = 0  # packets kept from the current connection
         self._prints: OrderedDict[tuple[str, int], bytes] = OrderedDict()
 
+    def seed(self, packets: Iterable[av.Packet]) -> None:
+        """Remember packets an earlier run recorded (read back from the archive), as if recorded now."""
+        for packet in packets:
+            if packet.dts is not None and packet.pts is not None:
+                self._keep(packet)
+        self.kept = 0
+
     def connection(self, packets: Iterable[av.Packet]) -> Iterator[av.Packet]:
         """The packets of one connection (flush packets removed), replays dropped."""
         self.replayed, self.kept = False, 0

@@ -5,7 +5,8 @@ they close (manifest and playlist updated each time), audio chunks are yielded t
 When the source drops, the segment in progress is kept, the recorder reconnects with bounded
 backoff, and the time between the last recorded second and the reconnect is recorded as a gap
 with its reason, in the same chain. A recorder started again on an existing stream (after a
-crash or SIGKILL) continues it: the time it was away becomes a gap "recorder restarted".
+crash or SIGKILL) continues it: the time it was away becomes a gap "recorder restarted" (where
+its source sends again what the archive ends with, only what the source skipped is a gap).
 
 Clocks: within a connection, stream time follows the source's timestamps; across connections
 (and restarts) it follows the recorder's clock, ``t = (now − started_at)``, so gaps have their
@@ -41,6 +42,7 @@ from datetime import UTC, datetime, timedelta
 import av
 
 from capture.archive import StreamArchive
+from capture.archive_audio import archived_packets
 from capture.hls import SourceClock
 from capture.overlap import ReplayGuard, src_time
 from capture.reconnect import Attempts, Backoff, connect_with_backoff
@@ -50,6 +52,7 @@ from models import AudioChunk, CaptureError, OnRecordError, Segment, StorageErro
 from storage.objects import ObjectStore
 
 GAP_TOLERANCE_S = 0.05  # below this, a reconnect continues at the archive's end (verify's tolerance)
+RESEED_S = 120.0  # a restarted recorder recognises this much of the archive's end if sent again
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ class LiveRecorder:
         archive = self.archive = StreamArchive.open(self.store, self.stream)
         started_at = archive.manifest.stream.started_at
         resumed = bool(archive.manifest.entries)
+        if resumed and source.live:  # a source that sends the last seconds again is recognised
+            self.guard.seed(archived_packets(self.store, archive.manifest, archive.end - RESEED_S))
         self._mono0 = self.clock()
         since_start = (datetime.now(UTC) - started_at).total_seconds()
         self._t_start = max(archive.end, since_start) if source.live else archive.end

@@ -215,3 +215,35 @@ def test_a_reconnect_into_the_live_window_does_not_archive_it_twice(local_store,
     assert steps == {6000}, steps  # 1/15 s at 90 kHz: each frame once, in order, none skipped
     assert manifest.gaps == [] and verify_stream(local_store, "win").ok
     assert rec.guard.dropped > 0  # the reconnect did land in recorded media
+
+
+def test_a_restarted_recorder_does_not_archive_the_window_again(local_store, live_hls) -> None:
+    """Started again on the same stream (after a crash), the recorder reads back the archive's last
+    segments: the HLS window re-serves them, and they are recognised, not appended a second time."""
+    playlist, url = live_hls
+    first = LiveRecorder(local_store, Stream(id="again", started_at=datetime.now(UTC)), url, FAST)
+    stop = threading.Event()
+    thread = threading.Thread(target=lambda: list(first.run(stop)), daemon=True)
+    thread.start()
+    wait_for(lambda: first.segments >= 2, 20, "two segments")
+    stop.set()
+    thread.join(timeout=20)
+    end_before = first.archive.end if first.archive else 0.0
+
+    second = LiveRecorder(local_store, Stream(id="again", started_at=datetime.now(UTC)), url, FAST)
+    stop = threading.Event()
+    thread = threading.Thread(target=lambda: list(second.run(stop)), daemon=True)
+    thread.start()
+    try:
+        wait_for(
+            lambda: second.archive is not None and second.archive.end >= end_before + 4, 20, "new seconds"
+        )
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    manifest = load_manifest(local_store, "again")
+    assert manifest is not None and manifest.stream.status is StreamStatus.FINISHED
+    pts = _video_pts(local_store, manifest)
+    assert len(pts) == len(set(pts)), "a frame was archived twice"
+    assert {b - a for a, b in zip(pts, pts[1:], strict=False)} == {6000}  # and none skipped
+    assert verify_stream(local_store, "again").ok and second.guard.dropped > 0
