@@ -4,7 +4,7 @@ A reconnect can land in content already recorded: an HLS live playlist whose win
 segments the last connection read, a server's GOP cache re-sending the last seconds, a source
 that loops a file from its start. Such media comes back with the same timestamps *and the same
 bytes*. `ReplayGuard` follows one connection series (one recorder run): it remembers each track's
-last timestamp and a fingerprint (timestamp, hash of the payload) of recently recorded packets.
+last decode timestamp and a fingerprint (timestamp, hash of the payload) of recently recorded packets.
 When a packet's timestamp goes back to or before what its track has recorded, the guard holds
 the packets and compares them with the fingerprints:
 
@@ -34,8 +34,14 @@ def src_time(packet: av.Packet) -> float:
     return float(packet.pts * packet.time_base)
 
 
+def _order(packet: av.Packet) -> float:
+    """Where a packet is in its track's order: its decode time (pts goes back at every B-frame)."""
+    assert packet.dts is not None and packet.time_base is not None
+    return float(packet.dts * packet.time_base)
+
+
 def _key(packet: av.Packet) -> tuple[str, int]:
-    return packet.stream.type, round(src_time(packet) * 1000)
+    return packet.stream.type, round(_order(packet) * 1000)
 
 
 def _digest(packet: av.Packet) -> bytes:
@@ -50,7 +56,7 @@ class ReplayGuard:
         `remember`: fingerprints kept (about 7 minutes of a video + audio stream)."""
         self.confirm = confirm
         self.remember = remember
-        self.last: dict[str, float] = {}  # track type → last recorded timestamp (s)
+        self.last: dict[str, float] = {}  # track type → last recorded decode timestamp (s)
         self.src_end: float | None = None  # source time where recorded media ends (last ts + duration)
         self.dropped = 0  # packets dropped as replays, over the series
         self.replayed = False  # the current connection began with a replay
@@ -104,7 +110,7 @@ class ReplayGuard:
 
     def _recorded(self, packet: av.Packet) -> bool:
         last = self.last.get(packet.stream.type)
-        return last is not None and src_time(packet) <= last + _EPS
+        return last is not None and _order(packet) <= last + _EPS
 
     def _repeats(self, packet: av.Packet) -> bool:
         return self._prints.get(_key(packet)) == _digest(packet)
@@ -115,9 +121,8 @@ class ReplayGuard:
 
     def _keep(self, packet: av.Packet) -> av.Packet:
         self.kept += 1
-        src = src_time(packet)
-        self.last[packet.stream.type] = src
-        end = src + float((packet.duration or 0) * packet.time_base)
+        self.last[packet.stream.type] = _order(packet)
+        end = src_time(packet) + float((packet.duration or 0) * packet.time_base)
         self.src_end = end if self.src_end is None else max(self.src_end, end)
         key = _key(packet)
         self._prints[key] = _digest(packet)

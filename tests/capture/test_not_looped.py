@@ -101,8 +101,9 @@ def test_a_file_the_server_sends_again_is_not_archived_twice(local_store, http_d
     """MPEG-TS over HTTP states no duration, so it is taken as live; reconnecting at its end gets the
     same timestamps and bytes again: dropped, and the recorder gives up on a source that only repeats."""
     root, base = http_dir
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(short_tone), "-c", "copy", "-f", "mpegts", str(root / "room.ts")],
+    subprocess.run(  # with B-frames, as most encoders send: pts goes back within a track
+        ["ffmpeg", "-v", "error", "-i", str(short_tone), "-c:v", "libx264", "-preset", "fast", "-bf", "2"]
+        + ["-g", "15", "-c:a", "copy", "-f", "mpegts", str(root / "room.ts")],
         check=True,
     )
     rec, _ = _record(local_store, f"{base}/room.ts", "loop", limit_s=30.0)
