@@ -124,8 +124,8 @@ class LiveRecorder:
         archive = self.archive = StreamArchive.open(self.store, self.stream)
         started_at = archive.manifest.stream.started_at
         resumed = bool(archive.manifest.entries)
-        if resumed and source.live:  # a source that sends the last seconds again is recognised
-            self.guard.seed(archived_packets(self.store, archive.manifest, archive.end - RESEED_S))
+        if resumed and source.live:
+            self._seed(archive)
         self._mono0 = self.clock()
         since_start = (datetime.now(UTC) - started_at).total_seconds()
         self._t_start = max(archive.end, since_start) if source.live else archive.end
@@ -151,6 +151,14 @@ class LiveRecorder:
             if not isinstance(failing, StorageError):
                 archive.finish(status, error)
             self._final_notify(status, error, failing)
+
+    def _seed(self, archive: StreamArchive) -> None:
+        """Read the archive's last seconds back, so a source that sends them again is recognised.
+        An archive that cannot be read back costs only that: the recording goes ahead."""
+        try:
+            self.guard.seed(archived_packets(self.store, archive.manifest, archive.end - RESEED_S))
+        except (CaptureError, StorageError):
+            self.guard = ReplayGuard()
 
     def _loop(self, source: Source, stop: threading.Event, reason: str) -> Iterator[AudioChunk]:
         while not stop.is_set():
