@@ -4,7 +4,10 @@
 A segment closes at the first video keyframe at or after the target length (any packet for
 audio-only media), so every segment starts decodable. Times are seconds on the stream clock:
 the container's own timestamps minus its start, plus `t_offset` (where a resumed or reconnected
-recording continues).
+recording continues). A `packet_filter` sees the demuxed packets first (the recorder drops
+media a source sends again and paces a recorded file there), and `begin`, called with the first
+packet's source time, may still place the recording: it returns the stream time the packet is
+at and the source time that maps to it (None: the container's start).
 
 A live source can be stopped between packets (`stop` event) or can drop mid-segment: either
 way the segment in progress is closed and yielded, so the last segment is always playable; a
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import av
@@ -60,7 +63,14 @@ class PyAVSegmenter:
     """Cuts one opened input container; `run()` yields SegmentData and AudioChunk in stream order."""
 
     def __init__(
-        self, stream_id: str, target_s: float = 4.0, t_offset: float = 0.0, audio_chunk_s: float | None = None
+        self,
+        stream_id: str,
+        target_s: float = 4.0,
+        t_offset: float = 0.0,
+        audio_chunk_s: float | None = None,
+        *,
+        packet_filter: Callable[[Iterable[av.Packet]], Iterable[av.Packet]] | None = None,
+        begin: Callable[[float], tuple[float, float | None]] | None = None,
     ) -> None:
         """`audio_chunk_s`: hand audio on every this many seconds (a live stream's transcriber should
         not wait for the segment to close); None: one chunk per segment."""
@@ -68,6 +78,8 @@ class PyAVSegmenter:
         self.target_s = target_s
         self.t_offset = t_offset
         self.audio_chunk_samples = int(audio_chunk_s * SAMPLE_RATE) if audio_chunk_s else None
+        self.packet_filter = packet_filter
+        self.begin = begin
 
     def run(
         self, container: av.container.InputContainer, stop: threading.Event | None = None
@@ -91,13 +103,20 @@ class PyAVSegmenter:
         held = 0  # samples in pending
         end = self.t_offset
         failure: CaptureError | None = None
+        packets: Iterable[av.Packet] = container.demux(*templates)
+        if self.packet_filter is not None:
+            packets = self.packet_filter(packets)
         try:
-            for packet in container.demux(*templates):
+            for packet in packets:
                 if stop is not None and stop.is_set():
                     break
                 if packet.dts is None or packet.pts is None:
                     continue  # flush packets carry no data
                 src = float(packet.pts * packet.time_base)
+                if writer is None and self.begin is not None:
+                    self.t_offset, origin = self.begin(src)
+                    base = base if origin is None else origin
+                    end = self.t_offset
                 t = self.t_offset + max(0.0, src - base)
                 cut_here = packet.is_keyframe and (video is None or packet.stream is video)
                 if writer is None:

@@ -3,8 +3,12 @@
     rtmp:// rtmps://         RTMP (live)
     srt://                   SRT (live)
     http(s)://….m3u8         HLS (live unless its playlist has EXT-X-ENDLIST)
-    http(s)://… (other)      HTTP-FLV or any progressive stream (live)
+    http(s)://… (other)      HTTP-FLV or any progressive stream (live, unless the container
+                             states a duration: then it is a file served over HTTP)
     a path or file://        a recorded file
+
+A recording (a file, a file over HTTP, an HLS VOD) given to the recorder is recorded once at its
+own pace and never looped (capture/recorder.py); `recorded_duration` tells it apart once opened.
 
 PyAV errors are translated here, once: what waiting cannot fix (not media, no such file)
 becomes InputError; what a reconnect may fix (refused, timed out, 404 on a stream that is
@@ -85,6 +89,22 @@ def open_source(
         raise CaptureError(f"{source.url}: cannot connect: {_reason(exc)}") from exc
     except OSError as exc:
         raise CaptureError(f"{source.url}: cannot connect: {exc}") from exc
+
+
+def recorded_duration(source: Source, container: av.container.InputContainer) -> float | None:
+    """The duration (s) of a source that is a recording, not a live stream; None for a live one.
+
+    A local file is a recording (0.0 where its container states no duration). Over HTTP, a live
+    progressive stream (HTTP-FLV from a CDN, MPEG-TS) has no duration, while a file served over
+    HTTP (mp4, mkv, a finished FLV) states one. RTMP and SRT are live whatever their metadata
+    says (a publisher relaying a file sends the file's duration). HLS is decided by its playlist.
+    """
+    duration = container.duration / av.time_base if container.duration and container.duration > 0 else None
+    if source.kind is SourceKind.FILE:
+        return duration or 0.0
+    if source.kind is SourceKind.HTTP:
+        return duration
+    return None
 
 
 def _reason(exc: av.error.FFmpegError) -> str:

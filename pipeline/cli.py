@@ -340,7 +340,13 @@ def models(json_: JsonOpt = False) -> None:
 
 @app.command()
 def record(
-    url: Annotated[str, typer.Argument(help="rtmp://, srt://, http(s):// (HLS .m3u8, FLV) or a file")],
+    url: Annotated[
+        str,
+        typer.Argument(
+            help="rtmp://, srt://, http(s):// (HLS .m3u8, FLV), or a recording (a file, an mp4 over HTTP, "
+            "an HLS VOD), which is recorded once in real time, never looped (`ingest` archives it at once)"
+        ),
+    ],
     stream: StreamOpt,
     products: ProductsOpt = None,
     duration: Annotated[float | None, typer.Option("--duration", help="stop after S seconds")] = None,
@@ -349,7 +355,11 @@ def record(
     give_up: Annotated[float, typer.Option("--give-up", help="seconds a lost source may stay away")] = 120.0,
     json_: JsonOpt = False,
 ) -> None:
-    """Record a live stream (gaps recorded, reconnecting) and run the pipeline on it live."""
+    """Record a live stream (gaps recorded, reconnecting) and run the pipeline on it live.
+
+    An existing --stream continues after a "recorder restarted" gap; audio the last run archived
+    but did not transcribe is transcribed first. A write that fails (disk full) ends it: one
+    `error:` line, exit 2, the stream failed with a gap from its last good segment."""
     from pipeline.live import record_stream
     from pipeline.services import load_products
 
@@ -375,6 +385,9 @@ def record(
         "utterances": result.utterances,
         "claims": len(result.claims),
         "asr_dropped_s": round(result.asr_dropped_s, 1),
+        "resumed_s": round(result.resumed_s, 1),  # archived by the last run, transcribed now
+        "untranscribed_s": round(result.untranscribed_s, 1),
+        "resume_error": result.resume_error,
     }
     if json_:
         _emit(summary)

@@ -6,17 +6,35 @@ transcripts (counted in `asr_dropped_s`, recoverable later from the archive) but
 recorded second. Each utterance is indexed as soon as it is transcribed, so a promise is
 searchable while the stream is still live. Audio is transcribed in contiguous runs: a gap in
 the recording starts a new run, so utterance times stay right on the stream clock.
+
+A stream recorded again after its recorder was killed (SIGKILL, a crash) may hold seconds that
+were archived but never transcribed (transcription was behind at the kill): they are read back
+from the archive and transcribed first, up to `resume_tail_s`; what lies further back is
+reported as `untranscribed_s`, never silently missing.
 """
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from capture.archive import load_manifest
+from capture.archive_audio import archived_audio
 from capture.recorder import LiveRecorder, RecorderConfig
-from models import AudioChunk, Claim, Product, Stream, StreamStatus, Utterance
+from models import (
+    AudioChunk,
+    CaptureError,
+    Claim,
+    OnRecordError,
+    Product,
+    StorageError,
+    Stream,
+    StreamStatus,
+    Utterance,
+)
 from pipeline.services import Services
 from pipeline.session import SessionResult, SessionRunner
 
@@ -31,6 +49,9 @@ class LiveResult(SessionResult):
     gaps: int = 0
     lags: list[float] = field(default_factory=list)  # stream-now − utterance end, per utterance
     asr_dropped_s: float = 0.0
+    resumed_s: float = 0.0  # seconds archived by an earlier run and transcribed from the archive now
+    untranscribed_s: float = 0.0  # seconds archived earlier, past `resume_tail_s`, left untranscribed
+    resume_error: str | None = None  # why part of the archive's tail could not be read back
 
 
 UtteranceFn = Callable[[Utterance, list[Claim]], None]
@@ -49,6 +70,7 @@ class LiveSession(SessionRunner):
         config: RecorderConfig | None = None,
         transcribe: bool = True,
         max_backlog_chunks: int = 256,
+        resume_tail_s: float = 600.0,
     ) -> None:
         super().__init__(services, stream, products)
         self.transcribe = transcribe
@@ -58,6 +80,8 @@ class LiveSession(SessionRunner):
         self.audio: queue.Queue[object] = queue.Queue(maxsize=max_backlog_chunks)
         self.on_utterance: UtteranceFn | None = None
         self.result = LiveResult(stream=stream.id)
+        self.resume_tail_s = resume_tail_s
+        self._tail_end = 0.0  # where the archive ended when this run began
         # seconds of audio queued for / taken by the transcriber (each written by one thread only)
         self._offered_s = self._taken_s = 0.0
 
@@ -76,16 +100,16 @@ class LiveSession(SessionRunner):
             finally:
                 self.audio.put(_END)
 
+        tail = self._untranscribed()  # before the recorder appends to the archive
         self.services.catalog.upsert_stream(self.stream)
         thread = threading.Thread(target=capture, name=f"record-{self.stream.id}", daemon=True)
         thread.start()
         try:
-            self._pipeline()
+            self._pipeline(tail)
         finally:
             stop.set()
-            thread.join()
-            if self.transcribe:
-                self.services.index.save()
+            self._join(thread)
+            self._save_index(failure)
         archive = self.recorder.archive
         if archive is not None:
             self.result.segments = len(archive.manifest.segments)
@@ -94,6 +118,30 @@ class LiveSession(SessionRunner):
         if failure:
             raise failure[0]
         return self.result
+
+    def _join(self, thread: threading.Thread) -> None:
+        """Wait for the capture thread, taking what it still queues: after a pipeline error nobody
+        else reads the queue, and its end-of-stream `put` must not block on a full backlog."""
+        while thread.is_alive():
+            try:
+                item = self.audio.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if isinstance(item, AudioChunk):  # in the archive, not transcribed
+                self.result.asr_dropped_s += item.t1 - item.t0
+        thread.join()
+
+    def _save_index(self, failure: list[BaseException]) -> None:
+        """Save what was indexed; when the recording already failed (a full disk), a failing save
+        becomes a note on that error instead of replacing it."""
+        if not self.transcribe:
+            return
+        try:
+            self.services.index.save()
+        except (OnRecordError, OSError) as exc:
+            if not failure:
+                raise
+            failure[0].add_note(f"saving the index also failed: {exc}")
 
     def _offer(self, chunk: AudioChunk) -> None:
         if not self.transcribe:
@@ -121,8 +169,35 @@ class LiveSession(SessionRunner):
         """How far transcription is behind the recording: seconds of audio queued, not yet taken."""
         return max(0.0, self._offered_s - self._taken_s)
 
-    def _pipeline(self) -> None:
-        chunks = self._queued()
+    def _untranscribed(self) -> Iterator[AudioChunk]:
+        """The archive's audio after the stream's last utterance (none for a new stream)."""
+        manifest = load_manifest(self.services.store, self.stream.id)
+        if not self.transcribe or manifest is None or not manifest.segments:
+            return iter(())
+        said = max((u.t1 for u in self.services.catalog.utterances(self.stream.id)), default=0.0)
+        self._tail_end = end = manifest.duration
+        start = max(said, end - self.resume_tail_s)
+        self.result.untranscribed_s = round(max(0.0, start - said), 3)
+        self.result.resumed_s = round(max(0.0, end - start), 3)
+        return self._read_back(archived_audio(self.services.store, manifest, start))
+
+    def _read_back(self, tail: Iterator[AudioChunk]) -> Iterator[AudioChunk]:
+        """The archive's tail; an archive that cannot be read back must not stop the live recording:
+        what was not read is reported as untranscribed, with the reason."""
+        reached = self._tail_end - self.result.resumed_s
+        try:
+            for chunk in tail:
+                reached = chunk.t1
+                yield chunk
+        except (CaptureError, StorageError) as exc:
+            self.result.untranscribed_s = round(self.result.untranscribed_s + self._tail_end - reached, 3)
+            self.result.resumed_s = round(max(0.0, self.result.resumed_s - (self._tail_end - reached)), 3)
+            self.result.error = (
+                f"the archive's last {self._tail_end - reached:.1f}s were not transcribed: {exc}"
+            )
+
+    def _pipeline(self, tail: Iterator[AudioChunk]) -> None:
+        chunks = itertools.chain(tail, self._queued())
         if not self.transcribe:
             for _ in chunks:
                 pass
@@ -139,7 +214,8 @@ class LiveSession(SessionRunner):
                 claims = self.process_utterance(utt, extractor)
                 self.result.utterances += 1
                 self.result.claims.extend(claims)
-                self.result.lags.append(self.recorder.stream_now() - utt.t1)
+                if utt.t1 > self._tail_end:  # read back from the archive: no live lag
+                    self.result.lags.append(self.recorder.stream_now() - utt.t1)
                 if self.on_utterance is not None:
                     self.on_utterance(utt, claims)
 
