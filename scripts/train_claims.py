@@ -41,6 +41,7 @@ from claims.classifier import (
     WEIGHTS,
     data_hash,
     make_vectorizer,
+    pack_weights,
 )
 from claims.text import canonicalise
 
@@ -189,6 +190,20 @@ def fit_view(grams: Any, vectors: np.ndarray | None, y: np.ndarray, name: str) -
             "bias": b, "platt": platt, "vector_scale": np.float32(VECTOR_SCALE)}
 
 
+def stored(name: str, fitted: dict[str, Any]) -> dict[str, Any]:
+    """One model's arrays as the weights file keeps them: the n-gram matrix as int8 mu-law codes with
+    each label's scale (`pack_weights`), the vector matrix as float16, the rest as fitted."""
+    out: dict[str, Any] = {}
+    for k, v in fitted.items():
+        if k == "ngram":
+            out[f"{name}_ngram"], out[f"{name}_ngram_top"] = pack_weights(v)
+        elif isinstance(v, np.ndarray) and v.ndim == 2 and k != "platt":
+            out[f"{name}_{k}"] = v.astype(np.float16)
+        else:
+            out[f"{name}_{k}"] = v
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=TRAINING)
@@ -215,10 +230,7 @@ def main() -> None:
         tmp, labels=np.array(LABELS), ngram_bits=np.int32(NGRAM_BITS),
         data_sha256=np.array(data_hash(a.data.glob("*.jsonl"))), embed_model=np.array("multilingual-e5-small+int8"),
         trained_with=np.array(f"scripts/train_claims.py C={C} vector_scale={VECTOR_SCALE} seed={SEED}"),
-        **{f"full_{k}": (v.astype(np.float16) if isinstance(v, np.ndarray) and v.ndim == 2 and k != "platt" else v)
-           for k, v in full.items()},
-        **{f"text_{k}": (v.astype(np.float16) if isinstance(v, np.ndarray) and v.ndim == 2 and k != "platt" else v)
-           for k, v in text.items()},
+        **stored("full", full), **stored("text", text),
     )
     os.replace(tmp, a.out)
     print(json.dumps({"rows": len(rows), "positives": {lab: int(y[:, j].sum()) for j, lab in enumerate(LABELS)},
