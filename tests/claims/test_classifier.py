@@ -78,3 +78,19 @@ def test_hedged_promise_is_kept_with_lower_confidence() -> None:
     hedged, _ = ClaimExtractor(learned=False).extract_text("大概今天就能发货")
     assert [c.type.value for c in hedged] == ["shipping"]
     assert hedged[0].confidence < plain[0].confidence
+
+
+def test_packed_weights_keep_every_weight_within_half_a_mu_law_step() -> None:
+    from claims.classifier import MU_A, pack_weights, unpack_weights
+
+    rng = np.random.default_rng(0)
+    w = rng.standard_t(2, size=(3, 5000)).astype(np.float32)  # heavy tails, as fitted weights have
+    w[:, ::7] = 0.0
+    codes, top = pack_weights(w)
+    back = unpack_weights(codes, top)
+    assert codes.dtype == np.int8 and back.shape == w.shape
+    assert np.all(back[:, ::7] == 0.0)  # an unused feature stays exactly 0
+    step = np.log1p(top / MU_A) / 127
+    bound = (MU_A + np.abs(w)) * np.expm1(step[:, None] / 2) + 1e-6
+    assert np.all(np.abs(back - w) <= bound)
+    assert np.all(np.sign(back) * np.sign(w) >= 0)  # never the opposite sign (tiny ones may become 0)
