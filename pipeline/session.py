@@ -6,23 +6,49 @@ sentinel for end of stream), so a slow model applies back-pressure instead of gr
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from capture.archive import StreamArchive, load_manifest
 from capture.segmenter import PyAVSegmenter, SegmentData, open_input
-from models import AudioChunk, Claim, InputError, Product, Stream, StreamStatus, Utterance
+from models import (
+    AudioChunk,
+    Claim,
+    InputError,
+    Manifest,
+    OnRecordError,
+    Product,
+    Stream,
+    StreamStatus,
+    Utterance,
+)
+from pipeline.ingest_lease import (
+    FAILED,
+    FINISHED,
+    RUNNING,
+    Heartbeat,
+    fingerprint,
+    lease_dead,
+    mark_interrupted,
+    this_host,
+)
 from pipeline.services import Services
+from storage.catalog import Catalog, IngestRecord
 
 if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
+    from transcribe.transcriber import FasterWhisperTranscriber, WindowState
 
 _END = object()
+_EPS = 0.05  # seconds: the archive's and the cutter's tolerance for "the same instant"
 
 
 @dataclass
@@ -32,6 +58,7 @@ class SessionResult:
     utterances: int = 0
     claims: list[Claim] = field(default_factory=list)
     duration: float = 0.0
+    resumed_from: float | None = None  # where transcription restarted, when this run resumed an ingest
 
 
 ProgressFn = Callable[[float], None]  # called with the stream time reached so far
@@ -46,9 +73,17 @@ class SessionRunner:
         self.products = products or []
         self.on_progress: ProgressFn | None = None
 
-    def ingest_file(self, path: Path, *, append: bool = False) -> SessionResult:
+    def ingest_file(self, path: Path, *, append: bool = False, resume: bool = False) -> SessionResult:
         """Archive, transcribe, extract and index a recorded file. InputError before anything is written
-        if the file cannot be used or the stream already exists (unless `append`)."""
+        if the file cannot be used, the stream already exists (unless `append`, for a different file),
+        the file is already in the stream, or the stream's last ingest did not finish (unless `resume`).
+
+        Every stage commits as it goes, so a killed ingest resumed with `resume` neither redoes nor
+        skips anything: segments already archived are skipped (the segmenter cuts a file the same way
+        every time), transcription restarts at the end of the last committed speech window, and the
+        index is reconciled with the catalog. A write that fails (disk full, store unreachable) ends
+        the ingest `failed`, with the hole from the last good segment recorded as a gap, and raises
+        that first error."""
         path = Path(path)
         if not path.exists():
             raise InputError(f"{path}: no such file")
@@ -56,70 +91,190 @@ class SessionRunner:
         try:
             if not container.streams.audio:
                 raise InputError(f"{path}: no audio track (OnRecord needs the host's voice)")
-            existing = load_manifest(self.services.store, self.stream.id)
-            if existing is not None and not append:
-                raise InputError(f"stream {self.stream.id!r} already exists; choose another --stream id")
+            rec, existing = self._plan(path, append, resume)
             stream = existing.stream if existing is not None else self.stream
             self.stream = stream
-            self.services.catalog.upsert_stream(stream.model_copy(update={"status": StreamStatus.RECORDING}))
+            catalog = self.services.catalog
+            catalog.upsert_stream(stream.model_copy(update={"status": StreamStatus.RECORDING, "error": None}))
+            rec = replace(rec, state=RUNNING, pid=os.getpid(), host=this_host(), heartbeat=time.time())
+            catalog.put_ingest(rec)
+            result = SessionResult(stream=stream.id)
+            if resume:
+                result.resumed_from = rec.transcribed_t
+                catalog.delete_content_from(stream.id, rec.transcribed_t)  # the uncommitted window
+                self.reconcile_index()
             archive = StreamArchive.open(self.services.store, stream)
-            segmenter = PyAVSegmenter(stream.id, self.services.settings.segment_seconds, t_offset=archive.end)
-            result = self._run(lambda: segmenter.run(container), archive)
+            segmenter = PyAVSegmenter(stream.id, self.services.settings.segment_seconds, t_offset=rec.t_offset)
+            events = _resumed(segmenter.run(container), archive.end, rec.transcribed_t)
+            with Heartbeat(catalog, rec, self.services.settings.ingest_heartbeat_seconds):
+                self._run(lambda: events, archive, result, rec)
         finally:
             container.close()
         return result
 
+    def _plan(self, path: Path, append: bool, resume: bool) -> tuple[IngestRecord, Manifest | None]:
+        """The ingest row this run continues or starts; InputError when it would duplicate or clash."""
+        sid, catalog = self.stream.id, self.services.catalog
+        existing = load_manifest(self.services.store, sid)
+        fp = fingerprint(path)
+        rows = catalog.ingests_of(sid) if existing is not None else []
+        stale_s = self.services.settings.ingest_stale_seconds
+        live = next((r for r in rows if r.state == RUNNING and not lease_dead(r, stale_s)), None)
+        if live is not None:
+            raise InputError(
+                f"stream {sid!r} is being ingested by pid {live.pid} on {live.host} ({live.file}, at "
+                f"{live.transcribed_t:.1f} s); wait for it to finish or stop it first"
+            )
+        mine = next((r for r in rows if r.fingerprint == fp), None)
+        if mine is not None and mine.state == FINISHED:
+            raise InputError(
+                f"{path.name} is already ingested into stream {sid!r} (from {mine.t_offset:.1f} s); "
+                "ingesting it again would duplicate it"
+            )
+        if mine is not None and not resume:
+            why = mark_interrupted(catalog, self.services.store, mine) if mine.state == RUNNING else (
+                f"it failed: {_stream_error(catalog, sid)}"
+            )
+            raise InputError(f"stream {sid!r} did not finish ({why}); run again with --resume to continue it")
+        if mine is not None:
+            return mine, existing
+        if resume:
+            raise InputError(f"nothing to resume: {path.name} was never ingested into stream {sid!r}")
+        unfinished = next((r for r in rows if r.state != FINISHED), None)
+        if existing is not None and unfinished is not None:
+            raise InputError(
+                f"stream {sid!r} has an unfinished ingest of {unfinished.file}; "
+                "finish it with --resume before appending another file"
+            )
+        if existing is not None and not append:
+            raise InputError(
+                f"stream {sid!r} already exists; choose another --stream id "
+                "(or --append to add a different file to it)"
+            )
+        t0 = existing.duration if existing is not None else 0.0
+        return IngestRecord(sid, fp, path.name, t0, t0, RUNNING, 0, "", 0.0, seq=len(rows)), existing
+
+    def reconcile_index(self) -> tuple[int, int]:
+        """Make the index hold exactly the catalog's utterances of this stream (the index is saved every
+        few seconds, the catalog at every utterance); returns (added, removed)."""
+        catalog, index, sid = self.services.catalog, self.services.index, self.stream.id
+        utts = catalog.utterances(sid)
+        ids = {u.id for u in utts}
+        indexed = index.doc_ids(sid)
+        removed = index.remove_docs(sid, indexed - ids)
+        missing = [u for u in utts if u.id not in indexed]
+        added = 0
+        if missing:
+            wanted = {u.id for u in missing}
+            claims = [c for c in catalog.claims(stream_id=sid) if c.utterance_id in wanted]
+            risks = {k: v for k, v in catalog.risks_by_utterance(sid).items() if k in wanted}
+            added = index.add_utterances(
+                missing, claims, merchant=self.stream.merchant, started_at=self.stream.started_at,
+                risks=risks, products=self.products,
+            )
+        if added or removed:
+            index.save()
+        return added, removed
+
     def _run(
-        self, events: Callable[[], Iterator[SegmentData | AudioChunk]], archive: StreamArchive
+        self,
+        events: Callable[[], Iterator[SegmentData | AudioChunk]],
+        archive: StreamArchive,
+        result: SessionResult,
+        rec: IngestRecord,
     ) -> SessionResult:
-        result = SessionResult(stream=self.stream.id)
         audio: queue.Queue[object] = queue.Queue(maxsize=16)
-        failure: list[BaseException] = []
+        failure = _FirstFailure()
+        reached = [archive.end]  # how far the source got (a segment that could not be written included)
 
         def capture() -> None:
             try:
                 for ev in events():
+                    if failure.happened:
+                        break
                     if isinstance(ev, SegmentData):
+                        reached[0] = max(reached[0], ev.t1)
                         archive.append_segment(ev.data, ev.t0, ev.t1)
                         result.segments += 1
                         result.duration = ev.t1
                     else:
-                        audio.put(ev)
-            except BaseException as exc:  # handed to the consuming thread, re-raised there
-                failure.append(exc)
+                        _put(audio, ev, failure)
+            except BaseException as exc:  # handed to the consuming thread, raised there if it came first
+                failure.record(exc)
             finally:
-                audio.put(_END)
+                _put(audio, _END, failure)
 
         thread = threading.Thread(target=capture, name=f"capture-{self.stream.id}", daemon=True)
         thread.start()
         try:
-            self._consume(self._chunks(audio), result)
+            self._consume(self._chunks(audio, failure), result, rec, failure)
+            if not failure.happened:
+                self.services.index.save()
+        except BaseException as exc:
+            failure.record(exc)
         finally:
             thread.join()
-        status = StreamStatus.FAILED if failure else StreamStatus.FINISHED
-        error = str(failure[0]) if failure else None
-        archive.finish(status, error)
-        self.services.catalog.set_status(self.stream.id, status, error)
-        self.services.index.save()
-        if failure:
-            raise failure[0]
+        result.duration = max(result.duration, archive.end)
+        if failure.first is not None:
+            self._fail(archive, rec, failure.first, reached[0])
+            raise failure.first
+        archive.finish(StreamStatus.FINISHED, None)
+        self.services.catalog.set_status(self.stream.id, StreamStatus.FINISHED, None)
+        self.services.catalog.update_ingest(rec.stream_id, rec.fingerprint, state=FINISHED)
         return result
 
+    def _fail(self, archive: StreamArchive, rec: IngestRecord, exc: BaseException, reached: float) -> None:
+        """End the ingest as failed, best effort: the disk that failed the first write may fail these too,
+        and the first error is the one reported."""
+        reason = str(exc) or type(exc).__name__
+        archive.fail(reason, reached)
+        catalog = self.services.catalog
+        for step in (
+            lambda: catalog.set_status(self.stream.id, StreamStatus.FAILED, reason),
+            lambda: catalog.update_ingest(rec.stream_id, rec.fingerprint, state=FAILED, heartbeat=time.time()),
+            self.services.index.save,  # what was transcribed stays searchable where the disk allows
+        ):
+            try:
+                step()
+            except (OnRecordError, OSError, RuntimeError):  # faiss reports a failed write as RuntimeError
+                continue
+
     @staticmethod
-    def _chunks(q: queue.Queue[object]) -> Iterator[AudioChunk]:
-        while (item := q.get()) is not _END:
+    def _chunks(q: queue.Queue[object], failure: _FirstFailure) -> Iterator[AudioChunk]:
+        while (item := q.get()) is not _END and not failure.happened:
             assert isinstance(item, AudioChunk)
             yield item
 
-    def _consume(self, chunks: Iterator[AudioChunk], result: SessionResult) -> None:
+    def _consume(
+        self, chunks: Iterator[AudioChunk], result: SessionResult, rec: IngestRecord, failure: _FirstFailure
+    ) -> None:
+        """Transcribe window by window; after each window's utterances are all in the catalog, commit the
+        window's end as the ingest's watermark (where a resumed ingest restarts)."""
         transcriber = self.services.transcriber(self.products)
         extractor = self.services.extractor(self.products)
-        for utt in transcriber.run(chunks):
-            claims = self.process_utterance(utt, extractor)
-            result.utterances += 1
-            result.claims.extend(claims)
-            if self.on_progress:
-                self.on_progress(utt.t1)
+        state = self._restored_state(transcriber, rec.transcribed_t)
+        catalog = self.services.catalog
+        for window in transcriber.cutter.run(chunks):
+            if failure.happened:  # the audio was cut short: this window may end mid-word
+                return
+            for utt in transcriber.transcribe_window(window, state):
+                result.claims.extend(self.process_utterance(utt, extractor))
+                result.utterances += 1
+                if self.on_progress:
+                    self.on_progress(utt.t1)
+            catalog.update_ingest(rec.stream_id, rec.fingerprint, transcribed_t=window.t1, heartbeat=time.time())
+
+    def _restored_state(self, transcriber: FasterWhisperTranscriber, t: float) -> WindowState:
+        """The transcriber's state as it was at `t`: the text said before as context, the last utterance."""
+        from transcribe.transcriber import WindowState
+
+        state = WindowState()
+        before = [u for u in self.services.catalog.utterances(self.stream.id) if u.t0 < t]
+        if before:
+            state.context = "".join(u.text for u in before)[-transcriber.decode.context_chars :]
+            state.last_t1, state.last_text = before[-1].t1, before[-1].text
+            state.seen = {u.id for u in before[-16:]}
+        return state
 
     def process_utterance(self, utt: Utterance, extractor: ClaimExtractor) -> list[Claim]:
         """Extract, store and index one utterance; returns its claims (with wall-clock times). The
@@ -140,6 +295,56 @@ class SessionRunner:
         # save every few seconds while the stream runs, so a promise is findable while on air.
         self.services.index.save_if_due(self.services.settings.index_save_seconds)
         return claims
+
+
+class _FirstFailure:
+    """The first error of either thread (a later one is usually its consequence: a full disk fails the
+    segment write, then the catalog's, then the index's)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.first: BaseException | None = None
+
+    @property
+    def happened(self) -> bool:
+        return self.first is not None
+
+    def record(self, exc: BaseException) -> None:
+        with self._lock:
+            if self.first is None:
+                self.first = exc
+
+
+def _put(q: queue.Queue[object], item: object, failure: _FirstFailure) -> None:
+    """Put `item`, without blocking forever on a consumer that has stopped (a failure, or the sentinel
+    into a queue nobody drains any more)."""
+    while True:
+        try:
+            q.put(item, timeout=0.5)
+            return
+        except queue.Full:
+            if failure.happened:
+                with contextlib.suppress(queue.Empty):
+                    q.get_nowait()  # make room: nothing queued is used after a failure
+
+
+def _resumed(
+    events: Iterator[SegmentData | AudioChunk], archived_to: float, transcribed_to: float
+) -> Iterator[SegmentData | AudioChunk]:
+    """Re-decoded events of a file without what is already done: segments starting before the archive's
+    end, and audio before the transcription watermark (a chunk straddling it is cut there)."""
+    for ev in events:
+        if isinstance(ev, SegmentData):
+            if ev.t0 >= archived_to - _EPS:
+                yield ev
+        elif ev.t1 > transcribed_to + _EPS:
+            skip = max(0, round((transcribed_to - ev.t0) * ev.sample_rate))
+            yield ev if skip == 0 else AudioChunk(ev.stream_id, ev.t0 + skip / ev.sample_rate, ev.samples[skip:], ev.sample_rate)
+
+
+def _stream_error(catalog: Catalog, stream_id: str) -> str:
+    stream = catalog.get_stream(stream_id)
+    return (stream.error if stream is not None else None) or "unknown error"
 
 
 def wall_clock(stream: Stream, t: float) -> datetime:
