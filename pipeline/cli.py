@@ -70,7 +70,10 @@ def ingest(
         console=err,
     )
     if result.resumed_from is not None:
-        out.print(f"resumed stream [bold]{stream}[/bold] at {result.resumed_from:.1f}s (transcription) ")
+        out.print(
+            f"resumed stream [bold]{stream}[/bold] where it stopped: archived segments kept, transcription "
+            f"continued at {result.resumed_from:.1f}s, index reconciled with the catalog (counts below: this run)"
+        )
     out.print(
         f"[green]ingested[/green] {file} as stream [bold]{stream}[/bold]: {result.segments} segments, "
         f"{result.duration:.1f}s, {result.utterances} utterances, {len(result.claims)} claims"

@@ -104,7 +104,7 @@ class SessionRunner:
                 catalog.delete_content_from(stream.id, rec.transcribed_t)  # the uncommitted window
                 self.reconcile_index()
             archive = StreamArchive.open(self.services.store, stream)
-            segmenter = PyAVSegmenter(stream.id, self.services.settings.segment_seconds, t_offset=rec.t_offset)
+            segmenter = PyAVSegmenter(stream.id, rec.segment_s, t_offset=rec.t_offset)
             events = _resumed(segmenter.run(container), archive.end, rec.transcribed_t)
             with Heartbeat(catalog, rec, self.services.settings.ingest_heartbeat_seconds):
                 self._run(lambda: events, archive, result, rec)
@@ -152,7 +152,8 @@ class SessionRunner:
                 "(or --append to add a different file to it)"
             )
         t0 = existing.duration if existing is not None else 0.0
-        return IngestRecord(sid, fp, path.name, t0, t0, RUNNING, 0, "", 0.0, seq=len(rows)), existing
+        seg_s = self.services.settings.segment_seconds
+        return IngestRecord(sid, fp, path.name, t0, t0, RUNNING, 0, "", 0.0, len(rows), seg_s), existing
 
     def reconcile_index(self) -> tuple[int, int]:
         """Make the index hold exactly the catalog's utterances of this stream (the index is saved every
@@ -226,11 +227,16 @@ class SessionRunner:
     def _fail(self, archive: StreamArchive, rec: IngestRecord, exc: BaseException, reached: float) -> None:
         """End the ingest as failed, best effort: the disk that failed the first write may fail these too,
         and the first error is the one reported."""
-        reason = str(exc) or type(exc).__name__
-        archive.fail(reason, reached)
+        status, reason = StreamStatus.FAILED, str(exc) or type(exc).__name__
+        if isinstance(exc, KeyboardInterrupt):  # stopped, not broken: nothing lost, the rest not yet read
+            status, reason = StreamStatus.INTERRUPTED, f"stopped by the user at {archive.end:.1f} s; --resume continues"
+            with contextlib.suppress(OnRecordError, OSError):
+                archive.finish(status, reason)
+        else:
+            archive.fail(reason, reached)
         catalog = self.services.catalog
         for step in (
-            lambda: catalog.set_status(self.stream.id, StreamStatus.FAILED, reason),
+            lambda: catalog.set_status(self.stream.id, status, reason),
             lambda: catalog.update_ingest(rec.stream_id, rec.fingerprint, state=FAILED, heartbeat=time.time()),
             self.services.index.save,  # what was transcribed stays searchable where the disk allows
         ):

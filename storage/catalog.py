@@ -94,6 +94,7 @@ ingests = Table(
     Column("host", String(255), nullable=False, default=""),
     Column("heartbeat", Float, nullable=False, default=0.0),  # Unix time of the last sign of life
     Column("seq", Integer, nullable=False, default=0),  # order of the files within the stream
+    Column("segment_s", Float, nullable=False, default=4.0),  # a resume cuts the file the same way
 )
 
 
@@ -111,6 +112,7 @@ class IngestRecord:
     host: str
     heartbeat: float
     seq: int = 0
+    segment_s: float = 4.0
 
     @property
     def id(self) -> str:
