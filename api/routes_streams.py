@@ -32,7 +32,7 @@ def stream_info(ctx: Ctx, stream: Stream, manifest: Manifest | None) -> StreamIn
     span = (entries[-1].t1 - entries[0].t0) if entries else 0.0
     claims = ctx.services.catalog.claims(stream_id=stream.id)
     status = manifest.stream.status if manifest else stream.status
-    error = manifest.stream.error if manifest else stream.error
+    error = stream.error
     if status in (StreamStatus.RECORDING, StreamStatus.RECONNECTING):
         status, error = _unless_dead(ctx, stream.id, status, error)
     return StreamInfo(

@@ -95,9 +95,13 @@ class SessionRunner:
             stream = existing.stream if existing is not None else self.stream
             self.stream = stream
             catalog = self.services.catalog
+            mine = replace(rec, state=RUNNING, pid=os.getpid(), host=this_host(), heartbeat=time.time())
+            if not resume:
+                catalog.put_ingest(mine)
+            elif not catalog.take_over_ingest(rec, mine.pid, mine.host, mine.heartbeat):
+                raise InputError(f"stream {stream.id!r} is being resumed by another process right now")
+            rec = mine
             catalog.upsert_stream(stream.model_copy(update={"status": StreamStatus.RECORDING, "error": None}))
-            rec = replace(rec, state=RUNNING, pid=os.getpid(), host=this_host(), heartbeat=time.time())
-            catalog.put_ingest(rec)
             result = SessionResult(stream=stream.id)
             if resume:
                 result.resumed_from = rec.transcribed_t
@@ -343,9 +347,12 @@ def _resumed(
         if isinstance(ev, SegmentData):
             if ev.t0 >= archived_to - _EPS:
                 yield ev
-        elif ev.t1 > transcribed_to + _EPS:
+        else:
             skip = max(0, round((transcribed_to - ev.t0) * ev.sample_rate))
-            yield ev if skip == 0 else AudioChunk(ev.stream_id, ev.t0 + skip / ev.sample_rate, ev.samples[skip:], ev.sample_rate)
+            if skip == 0:
+                yield ev
+            elif skip < len(ev.samples):
+                yield AudioChunk(ev.stream_id, ev.t0 + skip / ev.sample_rate, ev.samples[skip:], ev.sample_rate)
 
 
 def _stream_error(catalog: Catalog, stream_id: str) -> str:

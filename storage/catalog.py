@@ -277,6 +277,16 @@ class Catalog:
         row = {**{k: getattr(rec, k) for k in IngestRecord.__dataclass_fields__}, "id": rec.id}
         self._replace(ingests, [row])
 
+    def take_over_ingest(self, old: IngestRecord, pid: int, host: str, heartbeat: float) -> bool:
+        """Move a dead ingest's lease to this process, only if nobody changed it since `old` was read
+        (two resumes started at once: one wins, the other is refused). True when taken."""
+        q = (
+            update(ingests)
+            .where(ingests.c.id == old.id, ingests.c.pid == old.pid, ingests.c.heartbeat == old.heartbeat)
+            .values(pid=pid, host=host, heartbeat=heartbeat, state="running")
+        )
+        return bool(self._run(lambda c: c.execute(q).rowcount) == 1)
+
     def ingests_of(self, stream_id: str) -> list[IngestRecord]:
         """The stream's file ingests, in the order they were started."""
         q = select(ingests).where(ingests.c.stream_id == stream_id).order_by(ingests.c.seq)

@@ -107,3 +107,28 @@ def test_killed_ingest_reads_interrupted_and_resumes_without_loss_or_duplicates(
     assert manifest.duration == pytest.approx(40.0, abs=0.5)
     assert services.catalog.get_stream(STREAM).status is StreamStatus.FINISHED
     assert verify_stream(services.store, STREAM).ok
+
+
+def test_the_same_file_twice_is_refused_and_a_different_one_appends(tmp_path: Path, model_env: dict[str, str]) -> None:
+    """`--append` adds a different file after the stream's end; the same file again (appended, resumed or
+    plain) is refused with one line saying it would duplicate, and nothing is added."""
+    from tests.conftest import make_media
+
+    first, second = make_media(tmp_path / "a.mp4", 6.0), make_media(tmp_path / "b.mp4", 5.0, fps=10)
+    env = {**model_env, "ONRECORD_DATA_DIR": str(tmp_path / "data")}
+
+    def ingest(media: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+        cmd = [*ONRECORD, "ingest", str(media), "--stream", STREAM, *flags]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+
+    assert ingest(first).returncode == 0
+    for flags in (["--append"], ["--resume"], []):
+        again = ingest(first, *flags)
+        assert again.returncode == 2 and again.stderr.count("error:") == 1, again
+        assert "duplicate" in again.stderr or "already exists" in again.stderr, again.stderr
+    assert ingest(second, "--resume").returncode == 2  # nothing of it to resume
+    assert ingest(second, "--append").returncode == 0
+    manifest = load_manifest(_services(tmp_path / "data", env).store, STREAM)
+    assert manifest is not None and manifest.duration == pytest.approx(11.0, abs=0.5) and not manifest.gaps
+    assert ingest(second, "--append").returncode == 2
+    assert load_manifest(_services(tmp_path / "data", env).store, STREAM) == manifest
