@@ -17,38 +17,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from capture.archive import StreamArchive, load_manifest
+from capture.archive import StreamArchive
 from capture.segmenter import PyAVSegmenter, SegmentData, open_input
-from models import (
-    AudioChunk,
-    Claim,
-    InputError,
-    Manifest,
-    OnRecordError,
-    Product,
-    Stream,
-    StreamStatus,
-    Utterance,
-)
-from pipeline.ingest_lease import (
-    FAILED,
-    FINISHED,
-    RUNNING,
-    Heartbeat,
-    fingerprint,
-    lease_dead,
-    mark_interrupted,
-    this_host,
-)
+from models import AudioChunk, Claim, InputError, OnRecordError, Product, Stream, StreamStatus, Utterance
+from pipeline.ingest_lease import FAILED, FINISHED, RUNNING, Heartbeat, this_host
+from pipeline.resume import plan_ingest, reconcile_index, resumed_events
 from pipeline.services import Services
-from storage.catalog import Catalog, IngestRecord
+from storage.catalog import IngestRecord
 
 if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
     from transcribe.transcriber import FasterWhisperTranscriber, WindowState
 
 _END = object()
-_EPS = 0.05  # seconds: the archive's and the cutter's tolerance for "the same instant"
 
 
 @dataclass
@@ -91,7 +72,7 @@ class SessionRunner:
         try:
             if not container.streams.audio:
                 raise InputError(f"{path}: no audio track (OnRecord needs the host's voice)")
-            rec, existing = self._plan(path, append, resume)
+            rec, existing = plan_ingest(self.services, self.stream.id, path, append, resume)
             stream = existing.stream if existing is not None else self.stream
             self.stream = stream
             catalog = self.services.catalog
@@ -106,80 +87,15 @@ class SessionRunner:
             if resume:
                 result.resumed_from = rec.transcribed_t
                 catalog.delete_content_from(stream.id, rec.transcribed_t)  # the uncommitted window
-                self.reconcile_index()
+                reconcile_index(self.services, stream, self.products)
             archive = StreamArchive.open(self.services.store, stream)
             segmenter = PyAVSegmenter(stream.id, rec.segment_s, t_offset=rec.t_offset)
-            events = _resumed(segmenter.run(container), archive.end, rec.transcribed_t)
+            events = resumed_events(segmenter.run(container), archive.end, rec.transcribed_t)
             with Heartbeat(catalog, rec, self.services.settings.ingest_heartbeat_seconds):
                 self._run(lambda: events, archive, result, rec)
         finally:
             container.close()
         return result
-
-    def _plan(self, path: Path, append: bool, resume: bool) -> tuple[IngestRecord, Manifest | None]:
-        """The ingest row this run continues or starts; InputError when it would duplicate or clash."""
-        sid, catalog = self.stream.id, self.services.catalog
-        existing = load_manifest(self.services.store, sid)
-        fp = fingerprint(path)
-        rows = catalog.ingests_of(sid) if existing is not None else []
-        stale_s = self.services.settings.ingest_stale_seconds
-        live = next((r for r in rows if r.state == RUNNING and not lease_dead(r, stale_s)), None)
-        if live is not None:
-            raise InputError(
-                f"stream {sid!r} is being ingested by pid {live.pid} on {live.host} ({live.file}, at "
-                f"{live.transcribed_t:.1f} s); wait for it to finish or stop it first"
-            )
-        mine = next((r for r in rows if r.fingerprint == fp), None)
-        if mine is not None and mine.state == FINISHED:
-            raise InputError(
-                f"{path.name} is already ingested into stream {sid!r} (from {mine.t_offset:.1f} s); "
-                "ingesting it again would duplicate it"
-            )
-        if mine is not None and not resume:
-            why = mark_interrupted(catalog, self.services.store, mine) if mine.state == RUNNING else (
-                f"it failed: {_stream_error(catalog, sid)}"
-            )
-            raise InputError(f"stream {sid!r} did not finish ({why}); run again with --resume to continue it")
-        if mine is not None:
-            return mine, existing
-        if resume:
-            raise InputError(f"nothing to resume: {path.name} was never ingested into stream {sid!r}")
-        unfinished = next((r for r in rows if r.state != FINISHED), None)
-        if existing is not None and unfinished is not None:
-            raise InputError(
-                f"stream {sid!r} has an unfinished ingest of {unfinished.file}; "
-                "finish it with --resume before appending another file"
-            )
-        if existing is not None and not append:
-            raise InputError(
-                f"stream {sid!r} already exists; choose another --stream id "
-                "(or --append to add a different file to it)"
-            )
-        t0 = existing.duration if existing is not None else 0.0
-        seg_s = self.services.settings.segment_seconds
-        return IngestRecord(sid, fp, path.name, t0, t0, RUNNING, 0, "", 0.0, len(rows), seg_s), existing
-
-    def reconcile_index(self) -> tuple[int, int]:
-        """Make the index hold exactly the catalog's utterances of this stream (the index is saved every
-        few seconds, the catalog at every utterance); returns (added, removed)."""
-        catalog, index, sid = self.services.catalog, self.services.index, self.stream.id
-        utts = catalog.utterances(sid)
-        ids = {u.id for u in utts}
-        indexed = index.doc_ids(sid)
-        removed = index.remove_docs(sid, indexed - ids)
-        missing = [u for u in utts if u.id not in indexed]
-        added = 0
-        if missing:
-            wanted = {u.id for u in missing}
-            claims = [c for c in catalog.claims(stream_id=sid) if c.utterance_id in wanted]
-            risks = {k: v for k, v in catalog.risks_by_utterance(sid).items() if k in wanted}
-            added = index.add_utterances(
-                missing, claims, merchant=self.stream.merchant, started_at=self.stream.started_at,
-                risks=risks, products=self.products,
-            )
-        if added or removed:
-            index.save()
-        return added, removed
 
     def _run(
         self,
@@ -336,28 +252,6 @@ def _put(q: queue.Queue[object], item: object, failure: _FirstFailure) -> None:
             if failure.happened:
                 with contextlib.suppress(queue.Empty):
                     q.get_nowait()  # make room: nothing queued is used after a failure
-
-
-def _resumed(
-    events: Iterator[SegmentData | AudioChunk], archived_to: float, transcribed_to: float
-) -> Iterator[SegmentData | AudioChunk]:
-    """Re-decoded events of a file without what is already done: segments starting before the archive's
-    end, and audio before the transcription watermark (a chunk straddling it is cut there)."""
-    for ev in events:
-        if isinstance(ev, SegmentData):
-            if ev.t0 >= archived_to - _EPS:
-                yield ev
-        else:
-            skip = max(0, round((transcribed_to - ev.t0) * ev.sample_rate))
-            if skip == 0:
-                yield ev
-            elif skip < len(ev.samples):
-                yield AudioChunk(ev.stream_id, ev.t0 + skip / ev.sample_rate, ev.samples[skip:], ev.sample_rate)
-
-
-def _stream_error(catalog: Catalog, stream_id: str) -> str:
-    stream = catalog.get_stream(stream_id)
-    return (stream.error if stream is not None else None) or "unknown error"
 
 
 def wall_clock(stream: Stream, t: float) -> datetime:
