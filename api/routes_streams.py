@@ -43,8 +43,11 @@ def stream_info(ctx: Ctx, stream: Stream, manifest: Manifest | None) -> StreamIn
     span = (entries[-1].t1 - entries[0].t0) if entries else 0.0
     claims = ctx.services.catalog.claims(stream_id=stream.id)
     status = manifest.stream.status if manifest else stream.status
+    error = stream.error
+    if status in (StreamStatus.RECORDING, StreamStatus.RECONNECTING):
+        status, error = _unless_dead(ctx, stream.id, status, error)
     return StreamInfo(
-        stream=stream.model_copy(update={"status": status}),
+        stream=stream.model_copy(update={"status": status, "error": error}),
         live=status in (StreamStatus.RECORDING, StreamStatus.RECONNECTING),
         duration_s=round(manifest.duration if manifest else 0.0, 3),
         recorded_s=round(recorded, 3),
@@ -69,6 +72,19 @@ def _info_or_problem(ctx: Ctx, stream: Stream) -> StreamInfo:
     except StorageError as exc:
         return stream_info(ctx, stream.model_copy(update={"error": str(exc)}), None)
     return stream_info(ctx, stream, manifest)
+
+
+def _unless_dead(
+    ctx: Ctx, stream_id: str, status: StreamStatus, error: str | None
+) -> tuple[StreamStatus, str | None]:
+    """A stream whose ingesting process died reads `interrupted` (and is marked so), not live."""
+    from pipeline.ingest_lease import dead_ingest, mark_interrupted
+
+    services = ctx.services
+    dead = dead_ingest(services.catalog, stream_id, services.settings.ingest_stale_seconds)
+    if dead is None:
+        return status, error
+    return StreamStatus.INTERRUPTED, mark_interrupted(services.catalog, services.store, dead)
 
 
 @router.get("/streams", response_model=list[StreamInfo], summary="The merchant's streams")

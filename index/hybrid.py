@@ -225,6 +225,25 @@ class HybridIndex:
             self._started.pop(stream_id, None)
         return len(ordinals)
 
+    def doc_ids(self, stream_id: str) -> set[str]:
+        """Ids of the documents of `stream_id` now searchable (to reconcile the index with the catalog)."""
+        self.load()
+        with self._lock:
+            return {self._docs.docs[o].id for o in self._docs.ordinals_of(stream_id)}
+
+    def remove_docs(self, stream_id: str, doc_ids: Iterable[str]) -> int:
+        """Drop these documents of `stream_id` from search (ids not indexed are ignored); returns how many.
+        Call `save()` to persist the removal."""
+        self.load()
+        removed = 0
+        with self._lock:
+            for doc_id in doc_ids:
+                ordinal = self._docs.find(stream_id, doc_id)
+                if ordinal is not None:
+                    self._docs.delete(ordinal)
+                    removed += 1
+        return removed
+
     # ---------------------------------------------------------------- adding
     def add_utterances(
         self,

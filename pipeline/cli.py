@@ -46,9 +46,15 @@ def ingest(
     ] = None,
     products: ProductsOpt = None,
     merchant: Annotated[str | None, typer.Option(help="merchant/shop the stream belongs to")] = None,
-    append: Annotated[bool, typer.Option(help="continue an existing stream's chain")] = False,
+    append: Annotated[bool, typer.Option(help="add a different file to an existing stream's chain")] = False,
+    resume: Annotated[
+        bool, typer.Option(help="continue this file's ingest where it stopped (killed, or failed on a full disk)")
+    ] = False,
 ) -> None:
-    """Archive, transcribe, extract claims from and index a recorded file (backfill)."""
+    """Archive, transcribe, extract claims from and index a recorded file (backfill).
+
+    A killed ingest is resumed with the same FILE, --stream and --resume: nothing is archived,
+    transcribed or indexed twice, and nothing is skipped."""
     at = _parse_time(started_at)
     if _submitted(str(file.resolve()), stream, products, merchant, None, at):
         return
@@ -60,8 +66,14 @@ def ingest(
         products_file=products,
         merchant=merchant,
         append=append,
+        resume=resume,
         console=err,
     )
+    if result.resumed_from is not None:
+        out.print(
+            f"resumed stream [bold]{stream}[/bold] where it stopped: archived segments kept, transcription "
+            f"continued at {result.resumed_from:.1f}s, index reconciled with the catalog (counts below: this run)"
+        )
     out.print(
         f"[green]ingested[/green] {file} as stream [bold]{stream}[/bold]: {result.segments} segments, "
         f"{result.duration:.1f}s, {result.utterances} utterances, {len(result.claims)} claims"

@@ -34,8 +34,11 @@ def ingest(
     products_file: Path | None = None,
     merchant: str | None = None,
     append: bool = False,
+    resume: bool = False,
     console: Console | None = None,
 ) -> SessionResult:
+    """`onrecord ingest`: a new stream from a file, another file `append`ed to a stream, or the `resume`
+    of an ingest that did not finish (killed, or failed on a full disk) where it stopped."""
     products = load_products(products_file)
     stream = new_stream(
         stream_id, source=str(file), merchant=merchant or services.settings.merchant, started_at=started_at
@@ -54,7 +57,7 @@ def ingest(
     ) as progress:
         task = progress.add_task(f"transcribing {stream_id}", total=total)
         runner.on_progress = lambda t: progress.update(task, completed=t)
-        return runner.ingest_file(Path(file), append=append)
+        return runner.ingest_file(Path(file), append=append, resume=resume)
 
 
 def claim_row(services: Services, c: Claim) -> dict[str, Any]:

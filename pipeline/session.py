@@ -6,21 +6,28 @@ sentinel for end of stream), so a slow model applies back-pressure instead of gr
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from capture.archive import StreamArchive, load_manifest
+from capture.archive import StreamArchive
 from capture.segmenter import PyAVSegmenter, SegmentData, open_input
-from models import AudioChunk, Claim, InputError, Product, Stream, StreamStatus, Utterance
+from models import AudioChunk, Claim, InputError, OnRecordError, Product, Stream, StreamStatus, Utterance
+from pipeline.ingest_lease import FAILED, FINISHED, RUNNING, Heartbeat, this_host
+from pipeline.resume import plan_ingest, reconcile_index, resumed_events
 from pipeline.services import Services
+from storage.catalog import IngestRecord
 
 if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
+    from transcribe.transcriber import FasterWhisperTranscriber, WindowState
 
 _END = object()
 
@@ -32,6 +39,7 @@ class SessionResult:
     utterances: int = 0
     claims: list[Claim] = field(default_factory=list)
     duration: float = 0.0
+    resumed_from: float | None = None  # where transcription restarted, when this run resumed an ingest
 
 
 ProgressFn = Callable[[float], None]  # called with the stream time reached so far
@@ -46,9 +54,17 @@ class SessionRunner:
         self.products = products or []
         self.on_progress: ProgressFn | None = None
 
-    def ingest_file(self, path: Path, *, append: bool = False) -> SessionResult:
+    def ingest_file(self, path: Path, *, append: bool = False, resume: bool = False) -> SessionResult:
         """Archive, transcribe, extract and index a recorded file. InputError before anything is written
-        if the file cannot be used or the stream already exists (unless `append`)."""
+        if the file cannot be used, the stream already exists (unless `append`, for a different file),
+        the file is already in the stream, or the stream's last ingest did not finish (unless `resume`).
+
+        Every stage commits as it goes, so a killed ingest resumed with `resume` neither redoes nor
+        skips anything: segments already archived are skipped (the segmenter cuts a file the same way
+        every time), transcription restarts at the end of the last committed speech window, and the
+        index is reconciled with the catalog. A write that fails (disk full, store unreachable) ends
+        the ingest `failed`, with the hole from the last good segment recorded as a gap, and raises
+        that first error."""
         path = Path(path)
         if not path.exists():
             raise InputError(f"{path}: no such file")
@@ -56,70 +72,135 @@ class SessionRunner:
         try:
             if not container.streams.audio:
                 raise InputError(f"{path}: no audio track (OnRecord needs the host's voice)")
-            existing = load_manifest(self.services.store, self.stream.id)
-            if existing is not None and not append:
-                raise InputError(f"stream {self.stream.id!r} already exists; choose another --stream id")
+            rec, existing = plan_ingest(self.services, self.stream.id, path, append, resume)
             stream = existing.stream if existing is not None else self.stream
             self.stream = stream
-            self.services.catalog.upsert_stream(stream.model_copy(update={"status": StreamStatus.RECORDING}))
+            catalog = self.services.catalog
+            mine = replace(rec, state=RUNNING, pid=os.getpid(), host=this_host(), heartbeat=time.time())
+            if not resume:
+                catalog.put_ingest(mine)
+            elif not catalog.take_over_ingest(rec, mine.pid, mine.host, mine.heartbeat):
+                raise InputError(f"stream {stream.id!r} is being resumed by another process right now")
+            rec = mine
+            catalog.upsert_stream(stream.model_copy(update={"status": StreamStatus.RECORDING, "error": None}))
+            result = SessionResult(stream=stream.id)
+            if resume:
+                result.resumed_from = rec.transcribed_t
+                catalog.delete_content_from(stream.id, rec.transcribed_t)  # the uncommitted window
+                reconcile_index(self.services, stream, self.products)
             archive = StreamArchive.open(self.services.store, stream)
-            segmenter = PyAVSegmenter(stream.id, self.services.settings.segment_seconds, t_offset=archive.end)
-            result = self._run(lambda: segmenter.run(container), archive)
+            segmenter = PyAVSegmenter(stream.id, rec.segment_s, t_offset=rec.t_offset)
+            events = resumed_events(segmenter.run(container), archive.end, rec.transcribed_t)
+            with Heartbeat(catalog, rec, self.services.settings.ingest_heartbeat_seconds):
+                self._run(lambda: events, archive, result, rec)
         finally:
             container.close()
         return result
 
     def _run(
-        self, events: Callable[[], Iterator[SegmentData | AudioChunk]], archive: StreamArchive
+        self,
+        events: Callable[[], Iterator[SegmentData | AudioChunk]],
+        archive: StreamArchive,
+        result: SessionResult,
+        rec: IngestRecord,
     ) -> SessionResult:
-        result = SessionResult(stream=self.stream.id)
         audio: queue.Queue[object] = queue.Queue(maxsize=16)
-        failure: list[BaseException] = []
+        failure = _FirstFailure()
+        reached = [archive.end]  # how far the source got (a segment that could not be written included)
 
         def capture() -> None:
             try:
                 for ev in events():
+                    if failure.happened:
+                        break
                     if isinstance(ev, SegmentData):
+                        reached[0] = max(reached[0], ev.t1)
                         archive.append_segment(ev.data, ev.t0, ev.t1)
                         result.segments += 1
                         result.duration = ev.t1
                     else:
-                        audio.put(ev)
-            except BaseException as exc:  # handed to the consuming thread, re-raised there
-                failure.append(exc)
+                        _put(audio, ev, failure)
+            except BaseException as exc:  # handed to the consuming thread, raised there if it came first
+                failure.record(exc)
             finally:
-                audio.put(_END)
+                _put(audio, _END, failure)
 
         thread = threading.Thread(target=capture, name=f"capture-{self.stream.id}", daemon=True)
         thread.start()
         try:
-            self._consume(self._chunks(audio), result)
+            self._consume(self._chunks(audio, failure), result, rec, failure)
+            if not failure.happened:
+                self.services.index.save()
+        except BaseException as exc:
+            failure.record(exc)
         finally:
             thread.join()
-        status = StreamStatus.FAILED if failure else StreamStatus.FINISHED
-        error = str(failure[0]) if failure else None
-        archive.finish(status, error)
-        self.services.catalog.set_status(self.stream.id, status, error)
-        self.services.index.save()
-        if failure:
-            raise failure[0]
+        result.duration = max(result.duration, archive.end)
+        if failure.first is not None:
+            self._fail(archive, rec, failure.first, reached[0])
+            raise failure.first
+        archive.finish(StreamStatus.FINISHED, None)
+        self.services.catalog.set_status(self.stream.id, StreamStatus.FINISHED, None)
+        self.services.catalog.update_ingest(rec.stream_id, rec.fingerprint, state=FINISHED)
         return result
 
+    def _fail(self, archive: StreamArchive, rec: IngestRecord, exc: BaseException, reached: float) -> None:
+        """End the ingest as failed, best effort: the disk that failed the first write may fail these too,
+        and the first error is the one reported."""
+        status, reason = StreamStatus.FAILED, str(exc) or type(exc).__name__
+        if isinstance(exc, KeyboardInterrupt):  # stopped, not broken: nothing lost, the rest not yet read
+            status, reason = StreamStatus.INTERRUPTED, f"stopped by the user at {archive.end:.1f} s; --resume continues"
+            with contextlib.suppress(OnRecordError, OSError):
+                archive.finish(status, reason)
+        else:
+            archive.fail(reason, reached)
+        catalog = self.services.catalog
+        for step in (
+            lambda: catalog.set_status(self.stream.id, status, reason),
+            lambda: catalog.update_ingest(rec.stream_id, rec.fingerprint, state=FAILED, heartbeat=time.time()),
+            self.services.index.save,  # what was transcribed stays searchable where the disk allows
+        ):
+            try:
+                step()
+            except (OnRecordError, OSError, RuntimeError):  # faiss reports a failed write as RuntimeError
+                continue
+
     @staticmethod
-    def _chunks(q: queue.Queue[object]) -> Iterator[AudioChunk]:
-        while (item := q.get()) is not _END:
+    def _chunks(q: queue.Queue[object], failure: _FirstFailure) -> Iterator[AudioChunk]:
+        while (item := q.get()) is not _END and not failure.happened:
             assert isinstance(item, AudioChunk)
             yield item
 
-    def _consume(self, chunks: Iterator[AudioChunk], result: SessionResult) -> None:
+    def _consume(
+        self, chunks: Iterator[AudioChunk], result: SessionResult, rec: IngestRecord, failure: _FirstFailure
+    ) -> None:
+        """Transcribe window by window; after each window's utterances are all in the catalog, commit the
+        window's end as the ingest's watermark (where a resumed ingest restarts)."""
         transcriber = self.services.transcriber(self.products)
         extractor = self.services.extractor(self.products)
-        for utt in transcriber.run(chunks):
-            claims = self.process_utterance(utt, extractor)
-            result.utterances += 1
-            result.claims.extend(claims)
-            if self.on_progress:
-                self.on_progress(utt.t1)
+        state = self._restored_state(transcriber, rec.transcribed_t)
+        catalog = self.services.catalog
+        for window in transcriber.cutter.run(chunks):
+            if failure.happened:  # the audio was cut short: this window may end mid-word
+                return
+            for utt in transcriber.transcribe_window(window, state):
+                result.claims.extend(self.process_utterance(utt, extractor))
+                result.utterances += 1
+                if self.on_progress:
+                    self.on_progress(utt.t1)
+            catalog.update_ingest(rec.stream_id, rec.fingerprint, transcribed_t=window.t1, heartbeat=time.time())
+
+    def _restored_state(self, transcriber: FasterWhisperTranscriber, t: float) -> WindowState:
+        """The transcriber's state as it was at `t`: the text said before as context, the last utterance."""
+        from transcribe.transcriber import WindowState
+
+        state = WindowState()
+        before = [u for u in self.services.catalog.utterances(self.stream.id) if u.t0 < t]
+        if before:
+            state.context = "".join(u.text for u in before)[-transcriber.decode.context_chars :]
+            state.last_t1, state.last_text = before[-1].t1, before[-1].text
+            state.seen = {u.id for u in before[-16:]}
+        return state
 
     def process_utterance(self, utt: Utterance, extractor: ClaimExtractor) -> list[Claim]:
         """Extract, store and index one utterance; returns its claims (with wall-clock times). The
@@ -140,6 +221,37 @@ class SessionRunner:
         # save every few seconds while the stream runs, so a promise is findable while on air.
         self.services.index.save_if_due(self.services.settings.index_save_seconds)
         return claims
+
+
+class _FirstFailure:
+    """The first error of either thread (a later one is usually its consequence: a full disk fails the
+    segment write, then the catalog's, then the index's)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.first: BaseException | None = None
+
+    @property
+    def happened(self) -> bool:
+        return self.first is not None
+
+    def record(self, exc: BaseException) -> None:
+        with self._lock:
+            if self.first is None:
+                self.first = exc
+
+
+def _put(q: queue.Queue[object], item: object, failure: _FirstFailure) -> None:
+    """Put `item`, without blocking forever on a consumer that has stopped (a failure, or the sentinel
+    into a queue nobody drains any more)."""
+    while True:
+        try:
+            q.put(item, timeout=0.5)
+            return
+        except queue.Full:
+            if failure.happened:
+                with contextlib.suppress(queue.Empty):
+                    q.get_nowait()  # make room: nothing queued is used after a failure
 
 
 def wall_clock(stream: Stream, t: float) -> datetime:

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     # how often running streams publish their index snapshot (one save for all the streams of a
     # process; 45 ms and a 0.15-s reload in the API for 3,600 utterances)
     index_save_seconds: float = 3.0
+    # a file ingest refreshes its lease (pid, host, heartbeat) this often; a lease not refreshed for
+    # `ingest_stale_seconds` (or whose pid is gone on this host) is a dead ingest: the stream reads
+    # `interrupted` and `onrecord ingest --resume` continues it
+    ingest_heartbeat_seconds: float = 2.0
+    ingest_stale_seconds: float = 30.0
     merchant: str = "default"
     public_url: str = ""  # prefix for clip URLs, e.g. https://onrecord.example.com
     webhook_url: str = ""  # where ticket results are POSTed (HMAC-signed); unset = no webhook

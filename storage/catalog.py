@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
+    Integer,
     MetaData,
     String,
     Table,
@@ -75,6 +77,48 @@ risks = Table(
     Column("t0", Float, nullable=False),
     Column("doc", JSON, nullable=False),
 )
+
+
+# One row per file ingested into a stream: which file (by fingerprint), where it starts on the stream
+# clock, how far its transcription is committed, and the lease of the process ingesting it (pid, host,
+# heartbeat), so a killed ingest is seen as interrupted and resumed where it stopped.
+ingests = Table(
+    "ingests",
+    metadata,
+    Column("id", String(300), primary_key=True),  # "{stream_id}:{fingerprint}"
+    Column("stream_id", String(128), nullable=False, index=True),
+    Column("fingerprint", String(96), nullable=False),
+    Column("file", Text, nullable=False, default=""),
+    Column("t_offset", Float, nullable=False, default=0.0),
+    Column("transcribed_t", Float, nullable=False, default=0.0),
+    Column("state", String(32), nullable=False),
+    Column("pid", Integer, nullable=False, default=0),
+    Column("host", String(255), nullable=False, default=""),
+    Column("heartbeat", Float, nullable=False, default=0.0),  # Unix time of the last sign of life
+    Column("seq", Integer, nullable=False, default=0),  # order of the files within the stream
+    Column("segment_s", Float, nullable=False, default=4.0),  # a resume cuts the file the same way
+)
+
+
+@dataclass(frozen=True)
+class IngestRecord:
+    """One file's ingest into a stream (a row of `ingests`); `state` is running, finished or failed."""
+
+    stream_id: str
+    fingerprint: str
+    file: str
+    t_offset: float
+    transcribed_t: float
+    state: str
+    pid: int
+    host: str
+    heartbeat: float
+    seq: int = 0
+    segment_s: float = 4.0
+
+    @property
+    def id(self) -> str:
+        return f"{self.stream_id}:{self.fingerprint}"
 
 
 class Catalog:
@@ -227,8 +271,66 @@ class Catalog:
                 conn.execute(delete(table).where(table.c.stream_id == stream_id))
             if with_stream:
                 conn.execute(delete(streams).where(streams.c.id == stream_id))
+                conn.execute(delete(ingests).where(ingests.c.stream_id == stream_id))
 
         self._run(op)
+
+
+    # ingests (progress and lease of file ingests) ---------------------------
+    def put_ingest(self, rec: IngestRecord) -> None:
+        """Write (or replace) a file's ingest row."""
+        row = {**{k: getattr(rec, k) for k in IngestRecord.__dataclass_fields__}, "id": rec.id}
+        self._replace(ingests, [row])
+
+    def take_over_ingest(self, old: IngestRecord, pid: int, host: str, heartbeat: float) -> bool:
+        """Move a dead ingest's lease to this process, only if nobody changed it since `old` was read
+        (two resumes started at once: one wins, the other is refused). True when taken."""
+        q = (
+            update(ingests)
+            .where(ingests.c.id == old.id, ingests.c.pid == old.pid, ingests.c.heartbeat == old.heartbeat)
+            .values(pid=pid, host=host, heartbeat=heartbeat, state="running")
+        )
+        return bool(self._run(lambda c: c.execute(q).rowcount) == 1)
+
+    def ingests_of(self, stream_id: str) -> list[IngestRecord]:
+        """The stream's file ingests, in the order they were started."""
+        q = select(ingests).where(ingests.c.stream_id == stream_id).order_by(ingests.c.seq)
+        return [_ingest(r._mapping) for r in self._run(lambda c: c.execute(q).all())]
+
+    def update_ingest(self, stream_id: str, fingerprint: str, **values: Any) -> None:
+        """Set some of an ingest row's columns (state, transcribed_t, pid, host, heartbeat)."""
+        key = f"{stream_id}:{fingerprint}"
+        self._run(lambda c: c.execute(update(ingests).where(ingests.c.id == key).values(**values)))
+
+    def delete_content_from(self, stream_id: str, t: float) -> int:
+        """Remove the stream's utterances (with their claims and risks) that start at or after `t`: the
+        uncommitted tail of an interrupted transcription. Returns the utterances removed."""
+
+        def op(conn: Any) -> int:
+            ids = [r[0] for r in conn.execute(
+                select(utterances.c.id).where(utterances.c.stream_id == stream_id, utterances.c.t0 >= t)
+            )]
+            if ids:
+                conn.execute(delete(utterances).where(utterances.c.id.in_(ids)))
+                conn.execute(delete(risks).where(risks.c.stream_id == stream_id, risks.c.utterance_id.in_(ids)))
+                for doc in conn.execute(select(claims.c.id, claims.c.doc).where(claims.c.stream_id == stream_id)):
+                    if doc[1].get("utterance_id") in ids:
+                        conn.execute(delete(claims).where(claims.c.id == doc[0]))
+            return len(ids)
+
+        return int(self._run(op))
+
+    def risks_by_utterance(self, stream_id: str) -> dict[str, list[Risk]]:
+        """The stream's risk flags grouped by utterance id (to re-index utterances from the catalog)."""
+        q = select(risks.c.utterance_id, risks.c.doc).where(risks.c.stream_id == stream_id).order_by(risks.c.id)
+        out: dict[str, list[Risk]] = {}
+        for utt_id, doc in self._run(lambda c: c.execute(q).all()):
+            out.setdefault(utt_id, []).append(Risk.model_validate(doc))
+        return out
+
+
+def _ingest(row: Any) -> IngestRecord:
+    return IngestRecord(**{k: row[k] for k in IngestRecord.__dataclass_fields__})
 
 
 def _stream(row: Any) -> Stream:
