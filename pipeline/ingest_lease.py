@@ -14,6 +14,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from capture.archive import StreamArchive, load_manifest
@@ -22,6 +23,7 @@ from storage.catalog import Catalog, IngestRecord
 from storage.objects import ObjectStore
 
 RUNNING, FINISHED, FAILED = "running", "finished", "failed"
+LIVE_LEASE = "live"  # the fingerprint of a live recording's row (`onrecord record`), beside files' rows
 _PROBE = 1 << 20  # bytes hashed at each end of a file for its fingerprint
 
 
@@ -68,6 +70,11 @@ def lease_dead(rec: IngestRecord, stale_s: float, now: float | None = None) -> b
 
 def interruption(rec: IngestRecord) -> str:
     """Why the stream stopped, in words (the `error` of an interrupted stream)."""
+    if rec.fingerprint == LIVE_LEASE:
+        return (
+            f"the recording process (pid {rec.pid} on {rec.host}) stopped at {rec.transcribed_t:.1f} s "
+            f"without finishing; `onrecord record URL --stream {rec.stream_id}` continues it after a gap"
+        )
     return (
         f"the ingesting process (pid {rec.pid} on {rec.host}) stopped at {rec.transcribed_t:.1f} s "
         f"without finishing {rec.file}; `onrecord ingest {rec.file} --stream {rec.stream_id} --resume` "
@@ -95,8 +102,15 @@ def mark_interrupted(catalog: Catalog, store: ObjectStore, rec: IngestRecord) ->
 class Heartbeat:
     """Refreshes an ingest's lease every `interval_s` from a daemon thread while the `with` block runs."""
 
-    def __init__(self, catalog: Catalog, rec: IngestRecord, interval_s: float) -> None:
-        self.catalog, self.rec, self.interval_s = catalog, rec, interval_s
+    def __init__(
+        self,
+        catalog: Catalog,
+        rec: IngestRecord,
+        interval_s: float,
+        progress: Callable[[], float] | None = None,
+    ) -> None:
+        """`progress`, when given, is read at every beat: the stream time reached (a recording's end)."""
+        self.catalog, self.rec, self.interval_s, self.progress = catalog, rec, interval_s, progress
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"lease-{rec.stream_id}", daemon=True)
 
@@ -111,7 +125,10 @@ class Heartbeat:
     def _beat(self) -> None:
         while not self._stop.wait(self.interval_s):
             try:
-                self.catalog.update_ingest(self.rec.stream_id, self.rec.fingerprint, heartbeat=time.time())
+                values: dict[str, float] = {"heartbeat": time.time()}
+                if self.progress is not None:
+                    values["transcribed_t"] = self.progress()
+                self.catalog.update_ingest(self.rec.stream_id, self.rec.fingerprint, **values)
             except CatalogError:
                 # a catalog that cannot take the write (disk full) fails the ingest's own writes too,
                 # and that first failure is what gets reported; a missed beat only ages the lease

@@ -15,7 +15,7 @@ from pathlib import Path
 from capture.archive import load_manifest
 from capture.segmenter import SegmentData
 from models import AudioChunk, InputError, Manifest, Product, Stream
-from pipeline.ingest_lease import FINISHED, RUNNING, fingerprint, lease_dead, mark_interrupted
+from pipeline.ingest_lease import FINISHED, LIVE_LEASE, RUNNING, fingerprint, lease_dead, mark_interrupted
 from pipeline.services import Services
 from storage.catalog import Catalog, IngestRecord
 
@@ -52,7 +52,10 @@ def plan_ingest(
         return mine, existing
     if resume:
         raise InputError(f"nothing to resume: {path.name} was never ingested into stream {sid!r}")
-    unfinished = next((r for r in rows if r.state != FINISHED), None)
+    live = next((r for r in rows if r.fingerprint == LIVE_LEASE), None)
+    if live is not None and live.state == RUNNING and not lease_dead(live, services.settings.ingest_stale_seconds):
+        raise InputError(f"stream {sid!r} is being recorded right now (pid {live.pid} on {live.host})")
+    unfinished = next((r for r in rows if r.state != FINISHED and r.fingerprint != LIVE_LEASE), None)
     if existing is not None and unfinished is not None:
         raise InputError(
             f"stream {sid!r} has an unfinished ingest of {unfinished.file}; "

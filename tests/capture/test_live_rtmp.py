@@ -103,6 +103,7 @@ def test_sigkill_and_restart_continue_one_stream(tmp_path, nginx_rtmp, publish, 
     wait_for(lambda: len((manifest_of(root, "k") or {}).get("entries", [])) >= 3, 30, "three segments")
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
+    _assert_reads_interrupted(tmp_path, "k")
     store = LocalStore(root)
     before = {k: store.get(k) for k in store.list("streams/k/segments/")}
     n_before = len(manifest_of(root, "k")["entries"])
@@ -145,3 +146,21 @@ def test_a_stream_that_ends_finishes_cleanly(local_store, nginx_rtmp, publish, l
     assert manifest.gaps == [] and manifest.segments and chunks
     assert "did not come back" in (manifest.stream.error or "")
     assert local_store.get("streams/e/index.m3u8").decode().rstrip().endswith("#EXT-X-ENDLIST")
+
+
+def _assert_reads_interrupted(data_dir: Path, sid: str) -> None:
+    """A recorder that died holds a dead lease: the API shows its stream interrupted, never live."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from models import Role
+    from pipeline.services import Services
+    from pipeline.settings import Settings
+
+    services = Services(Settings(data_dir=data_dir))
+    key = services.accounts.create_key(Role.AGENT, services.settings.merchant).key
+    with TestClient(create_app(services)) as client:
+        info = client.get(f"/v1/streams/{sid}", headers={"X-API-Key": key}).json()
+    assert info["live"] is False and info["stream"]["status"] == "interrupted", info
+    assert "recording process" in info["stream"]["error"], info
+    assert load_manifest(LocalStore(data_dir / "store"), sid).stream.status is StreamStatus.INTERRUPTED
