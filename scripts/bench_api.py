@@ -37,15 +37,14 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from capture import hash_chain
+from capture.archive import manifest_key, segment_key
+from models import Manifest, Role, Segment, Stream, StreamStatus, Utterance
+from pipeline.services import Services
+from pipeline.settings import Settings
+from storage.accounts import AccountsCatalog
 
-from capture import hash_chain  # noqa: E402
-from capture.archive import manifest_key, segment_key  # noqa: E402
-from models import Manifest, Role, Segment, Stream, StreamStatus, Utterance  # noqa: E402
-from pipeline.services import Services  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
-from storage.accounts import AccountsCatalog  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 HOURS = 4.0
 STARTED = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)

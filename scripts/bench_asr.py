@@ -34,13 +34,13 @@ import numpy as np
 from faster_whisper import WhisperModel
 from rapidfuzz.distance import Levenshtein
 
+from evals.asr.numbers import normalize_numbers
 from models import AudioChunk, Product
 from transcribe.assets import ensure_whisper_model
 from transcribe.audio import decode_audio
 from transcribe.chunker import CutterOptions
 from transcribe.correction import DomainCorrector
 from transcribe.normalize import to_simplified
-from transcribe.numbers import normalize_numbers
 from transcribe.transcriber import FasterWhisperTranscriber
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"

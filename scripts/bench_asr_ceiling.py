@@ -27,31 +27,30 @@ import argparse
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import cn2an
 import numpy as np
-from faster_whisper.audio import pad_or_trim
-from faster_whisper.tokenizer import Tokenizer
-from pypinyin import lazy_pinyin
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_asr import (  # noqa: E402
+# bench_asr is the sibling script: run as `python scripts/bench_asr_ceiling.py`, scripts/ is sys.path[0]
+from bench_asr import (
     norm,
     ours_utterances,
     sentence_promise_words,
     stream_transcriber,
     written_forms,
 )
+from faster_whisper.audio import pad_or_trim
+from faster_whisper.tokenizer import Tokenizer
+from pypinyin import lazy_pinyin
 
-from transcribe.assets import ensure_whisper_model  # noqa: E402
-from transcribe.audio import decode_audio  # noqa: E402
-from transcribe.correction import _canonical  # noqa: E402
-from transcribe.normalize import to_simplified  # noqa: E402
-from transcribe.numbers import normalize_numbers  # noqa: E402
-from transcribe.transcriber import FasterWhisperTranscriber  # noqa: E402
+from evals.asr.numbers import normalize_numbers
+from transcribe.assets import ensure_whisper_model
+from transcribe.audio import decode_audio
+from transcribe.correction import _canonical
+from transcribe.normalize import to_simplified
+from transcribe.transcriber import FasterWhisperTranscriber
 
 SR = 16000
 PROMPT = "以下是普通话直播带货的句子，使用简体中文。"

@@ -22,24 +22,22 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from capture.reconnect import Backoff
+from capture.recorder import LiveRecorder, RecorderConfig
+from models import SearchFilters, Stream
+from pipeline.live import LiveResult, LiveSession
+from pipeline.services import Services, load_products
+from pipeline.session import new_stream
+from pipeline.settings import Settings
+from storage.objects import LocalStore
 
-from capture.reconnect import Backoff  # noqa: E402
-from capture.recorder import LiveRecorder, RecorderConfig  # noqa: E402
-from models import SearchFilters, Stream  # noqa: E402
-from pipeline.live import LiveResult, LiveSession  # noqa: E402
-from pipeline.services import Services, load_products  # noqa: E402
-from pipeline.session import new_stream  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
-from storage.objects import LocalStore  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or ROOT / "samples")
 CONFIG = RecorderConfig(segment_s=4.0, read_timeout_s=5.0, backoff=Backoff(0.2, 2.0, 1.0, 30.0))

@@ -2,9 +2,9 @@
 rules + classifier with the e5 vector embedded here, and with the vector given (as in a recording:
 the index and the classifier share one embedding per utterance). Prints one JSON line.
 
-    .venv/bin/python scripts/bench_claims.py [--data claims_dev/devset.jsonl] [--seconds 5]
+    .venv/bin/python scripts/bench_claims.py [--seconds 5]
 
-Texts: the team's dev set sentences (short host lines) and evals/claims/heldout.jsonl (longer, run-on
+Texts: the team's dev set sentences (evals/claims/devset.jsonl, short host lines) and evals/claims/heldout.jsonl (longer, run-on
 lines), each timed alone. All variants run in one process, one after another: on a shared machine
 compare the ratios of one run (the load average is printed before and after).
 """
@@ -14,15 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from claims import ClaimExtractor  # noqa: E402
+from claims import ClaimExtractor
+from evals.claims.datasets import load_devset, load_heldout
 
 
 def rate(texts: list[str], ex: ClaimExtractor, seconds: float, vectors: Any = None) -> float:
@@ -46,8 +43,8 @@ def main() -> None:
 
     embedder = SentenceTransformerEmbedder(ensure_e5_model("bundled", a.models_dir), num_threads=os.cpu_count()).load()
     sets = {
-        "devset": [json.loads(x)["text"] for x in (ROOT / "claims_dev" / "devset.jsonl").open(encoding="utf-8")],
-        "heldout": [json.loads(x)["text"] for x in (ROOT / "evals" / "claims" / "heldout.jsonl").open(encoding="utf-8")],
+        "devset": [r["text"] for r in load_devset()],
+        "heldout": [r["text"] for r in load_heldout()],
     }
     out: dict[str, Any] = {"cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in os.getloadavg()]}
     for name, texts in sets.items():

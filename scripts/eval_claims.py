@@ -1,6 +1,6 @@
 """Evaluate claims/ and print one JSON line.
 
-- the team's labelled dev set (claims_dev/devset.jsonl): per split (dev = rules were written
+- the team's labelled dev set (evals/claims/devset.jsonl): per split (dev = rules were written
   against it, test = held out) and per variant (clean / ASR-noised): per-type P/R/F1, micro F1,
   value accuracy, risk P/R/F1 — for the rules alone, rules + classifier on n-grams (no embedder)
   and rules + classifier with the e5 vectors (the default pipeline); rows added later in a
@@ -8,14 +8,14 @@
 - real streamer speech (../shared/realdata/livechat/dev_data.jsonl, `streamer_response_asr`):
   claims per 1,000 utterances, and a reproducible sample of 50 claims (all, when fewer) written
   for reading (--sample-out, outside the repo: it holds corpus text); the precision by reading is
-  reported from claims_dev/livechat_review.json when its ids (line:type:quote hash) match the sample;
+  reported from evals/claims/livechat_review.json when its ids (line:type:quote hash) match the sample;
   risk flags per 1,000 utterances and per rule, a sample of 50 flags (all, when fewer; --risk-sample-out)
-  and their precision by reading from claims_dev/livechat_risk_review.json (ids line:rule:quote hash);
+  and their precision by reading from evals/claims/livechat_risk_review.json (ids line:rule:quote hash);
 - speed in utterances/s on this machine for each variant (embedder with one torch thread, as the
   pipeline runs it; "full_given_vectors": the sentence vectors precomputed, as when the index has
   embedded the utterance already), with the load average before and after: the machine is shared;
 - the bundled sample stream: its ground-truth sentences (clean text) and the real Whisper output
-  of some of them (claims_dev/sample_asr.jsonl): claims found of the right type, per sentence.
+  of some of them (evals/claims/sample_asr.jsonl): claims found of the right type, per sentence.
 
     .venv/bin/python scripts/eval_claims.py [--embedder bundled|none] [--sample-out F]
     .venv/bin/python scripts/eval_claims.py --sample        # only the sample-stream check
@@ -24,20 +24,19 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from claims import ClaimExtractor, TextEmbedder, extract_jsonl
+from evals.claims.datasets import DEVSET, LIVECHAT_REVIEW, LIVECHAT_RISK_REVIEW, load_devset, load_sample_asr
+from evals.claims.review import claim_key, reading_before, reviewed_precision
+from evals.claims.scoring import score
 
-from claims import ClaimExtractor, TextEmbedder, extract_jsonl  # noqa: E402
-from claims.evaluation import score  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_embedder(kind: str, models_dir: Path) -> TextEmbedder | None:
@@ -63,26 +62,6 @@ def evaluate(rows: list[dict[str, Any]], ex: ClaimExtractor) -> dict[str, Any]:
             s = score([r for r in sub if r.get("batch") == batch], preds)
             out[f"{split}_batch_{batch}"] = {"n": s["n"], "types_f1": s["types"]["f1"], "risks": s["risks"]}
     return out
-
-
-def claim_key(line: int, type_: str, quote: str) -> str:
-    """A sampled claim's id: line, type and a hash of its quote (the review file stores no corpus text)."""
-    return f"{line}:{type_}:{hashlib.sha1(quote.encode('utf-8')).hexdigest()[:8]}"
-
-
-def reviewed_precision(sample: list[dict[str, Any]], review: Path) -> dict[str, Any]:
-    """Precision by reading, from the verdicts in `review` whose ids match the sampled claims.
-
-    Verdicts are "correct", "wrong" or "unclear"; only "correct" counts as correct. The precision
-    is given only when every sampled claim has a verdict (else the ids to read are listed)."""
-    if not review.is_file():
-        return {"review_file": None}
-    verdicts = {v["id"]: v["verdict"] for v in json.loads(review.read_text(encoding="utf-8"))["verdicts"]}
-    ids = [s["id"] for s in sample]
-    missing = [i for i in ids if i not in verdicts]
-    counts = {k: sum(verdicts.get(i) == k for i in ids) for k in ("correct", "wrong", "unclear")}
-    return {"review_file": review.name, "sampled": len(ids), "reviewed": len(ids) - len(missing), **counts,
-            "unreviewed": missing, "precision": round(counts["correct"] / len(ids), 3) if ids and not missing else None}
 
 
 def livechat_texts(path: Path) -> list[str]:
@@ -133,18 +112,6 @@ def livechat_risks(texts: list[str], ex: ClaimExtractor, sample_out: Path | None
     return out
 
 
-def reading_before(review: Path) -> dict[str, Any] | None:
-    """The recorded reading of every flag the earlier rules raised (a fixed record, not re-run)."""
-    if not review.is_file():
-        return None
-    before = json.loads(review.read_text(encoding="utf-8")).get("before")
-    if not before:
-        return None
-    verdicts = [v["verdict"] for v in before["verdicts"]]
-    return {"rules_commit": before["rules_commit"], "flags": before["flags"], "per_1000": before["per_1000"],
-            "read_ids": len(verdicts), **{k: verdicts.count(k) for k in ("correct", "wrong", "unclear")}}
-
-
 def type_matches(gold: list[list[str]], texts: list[str], ex: ClaimExtractor) -> dict[str, Any]:
     """Per sentence, claims of the right type (multiset), and claims of a type the truth lacks."""
     found = extra = 0
@@ -159,7 +126,7 @@ def type_matches(gold: list[list[str]], texts: list[str], ex: ClaimExtractor) ->
 def sample_check(ex: ClaimExtractor) -> dict[str, Any]:
     truth = json.loads((ROOT / "samples" / "sample_stream.truth.json").read_text(encoding="utf-8"))
     sents = truth["sentences"]
-    asr = [json.loads(line) for line in (ROOT / "claims_dev" / "sample_asr.jsonl").open(encoding="utf-8")]
+    asr = load_sample_asr()
     return {
         "clean": type_matches([[c["type"] for c in s["claims"]] for s in sents], [s["text"] for s in sents], ex),
         "real_asr": type_matches([r["types"] for r in asr], [r["text"] for r in asr], ex),
@@ -182,13 +149,13 @@ def speed(texts: list[str], ex: ClaimExtractor, seconds: float = 5.0, vectors: A
 
 def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=ROOT / "claims_dev" / "devset.jsonl")
+    ap.add_argument("--data", type=Path, default=DEVSET)
     ap.add_argument("--livechat", type=Path, default=ROOT.parent / "shared" / "realdata" / "livechat" / "dev_data.jsonl")
     ap.add_argument("--sample-out", type=Path, default=None, help="write the 50 sampled livechat claims here")
-    ap.add_argument("--review", type=Path, default=ROOT / "claims_dev" / "livechat_review.json",
+    ap.add_argument("--review", type=Path, default=LIVECHAT_REVIEW,
                     help="verdicts from reading the sampled livechat claims (ids only, no corpus text)")
     ap.add_argument("--risk-sample-out", type=Path, default=None, help="write the sampled livechat risk flags here")
-    ap.add_argument("--risk-review", type=Path, default=ROOT / "claims_dev" / "livechat_risk_review.json",
+    ap.add_argument("--risk-review", type=Path, default=LIVECHAT_RISK_REVIEW,
                     help="verdicts from reading the sampled livechat risk flags (ids only, no corpus text)")
     ap.add_argument("--embedder", default="bundled", help="'bundled' (multilingual-e5-small), a model path, or 'none'")
     ap.add_argument("--models-dir", type=Path,
@@ -202,7 +169,7 @@ def main() -> None:
     if args.sample:
         print(json.dumps(sample_check(ClaimExtractor()), ensure_ascii=False))
         return
-    rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
+    rows = load_devset(args.data)
     texts = [r["text"] for r in rows]
     embedder = load_embedder(args.embedder, args.models_dir)
     variants = {"rules": ClaimExtractor(learned=False), "text": ClaimExtractor()}

@@ -17,19 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from models import SearchFilters  # noqa: E402
-from pipeline import commands  # noqa: E402
-from pipeline.services import Services  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
+from models import SearchFilters
+from pipeline import commands
+from pipeline.services import Services
+from pipeline.settings import Settings
 
 MODES = ("lexical", "semantic", "hybrid")
 
@@ -56,6 +51,7 @@ def score(
 
 
 def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before the models load (none loads at import)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("questions", type=Path, nargs="+")

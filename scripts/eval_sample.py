@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from evals.sample import score_claims
+from pipeline import commands
+from pipeline.services import Services
+from pipeline.settings import Settings
 
-from pipeline import commands  # noqa: E402
-from pipeline.services import Services  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
-from pipeline.truth import score_claims  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 TOL = 1.5
 

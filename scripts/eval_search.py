@@ -1,7 +1,7 @@
 """Search quality: recall@5 and MRR@10 for lexical, semantic and hybrid search; prints one JSON line.
 
-The corpus is index_eval's generated live-commerce streams plus the bundled sample stream; the
-questions (index_eval/questions.py) are written in agents' words, Chinese and English.
+The corpus is evals.search's generated live-commerce streams plus the bundled sample stream; the
+questions (evals/search/data/questions.jsonl) are written in agents' words, Chinese and English.
 recall@5 = share of questions with an answering utterance in the top 5.
 
     .venv/bin/python scripts/eval_search.py [--streams 40] [--model bundled] [--models-dir DIR]
@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from index.assets import ensure_e5_model  # noqa: E402
-from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index_eval.evaluate import build_index, eval_set, score  # noqa: E402
+from evals.search.evaluate import build_index, eval_set, score
+from index.assets import ensure_e5_model
+from index.embedder import SentenceTransformerEmbedder
 
 
 def main(argv: list[str] | None = None) -> None:

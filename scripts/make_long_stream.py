@@ -36,14 +36,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_sample_stream import (  # noqa: E402
+# make_sample_stream is the sibling script: run as `python scripts/make_long_stream.py`, scripts/ is sys.path[0]
+from make_sample_stream import (
     SAMPLE_RATE,
     BakerMandarinVoice,
     KokoroMandarinVoice,

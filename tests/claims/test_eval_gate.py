@@ -1,7 +1,7 @@
 """The quality gates on the team's own examples (the real measure is ../shared/realdata/, scored by
 ../shared/tools/score_claims.py; these keep what we know from regressing).
 
-- The rules alone on the team's dev set (claims_dev/devset.jsonl), held-out "test" split (rules
+- The rules alone on the team's dev set (evals/claims/devset.jsonl), held-out "test" split (rules
   were written against "dev"): types F1 ≥ 0.88 with precision ≥ 0.95, value accuracy ≥ 0.90, risk
   F1 ≥ 0.85; its clean half ≥ 0.90 / 0.90 / 0.85. (0.906 before hedged promises were kept: the
   devset, older than the guide, labels 可能明天发 as no claim.)
@@ -13,25 +13,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from claims import ClaimExtractor, extract_jsonl
 from claims.classifier import TRAINING, normalise
-from claims.evaluation import score, score_labels
-
-ROOT = Path(__file__).resolve().parents[2]
-DEVSET = ROOT / "claims_dev" / "devset.jsonl"
-HELDOUT = ROOT / "evals" / "claims" / "heldout.jsonl"
+from evals.claims import build_devset, datasets
+from evals.claims.review import claim_key, reviewed_precision
+from evals.claims.scoring import score, score_labels
 
 
 @pytest.fixture(scope="module")
 def scored() -> dict:
-    rows = [json.loads(line) for line in DEVSET.open(encoding="utf-8")]
+    rows = datasets.load_devset()
     preds = {r["id"]: p for r, p in zip(rows, extract_jsonl((json.dumps(r) for r in rows), ClaimExtractor(learned=False)),
                                                      strict=True)}
     test = [r for r in rows if r["split"] == "test"]
@@ -68,7 +64,7 @@ def test_held_out_with_asr_noise(scored: dict) -> None:
 
 @pytest.fixture(scope="module")
 def heldout() -> tuple[list[dict], dict]:
-    rows = [json.loads(line) for line in HELDOUT.open(encoding="utf-8") if line.strip()]
+    rows = datasets.load_heldout()
     for n, r in enumerate(rows):
         r["id"] = n
     preds = dict(enumerate(extract_jsonl((json.dumps(r, ensure_ascii=False) for r in rows), ClaimExtractor())))
@@ -93,25 +89,13 @@ def test_held_out_sentences_are_not_trained_on(heldout: tuple[list[dict], dict])
 
 
 def test_devset_file_is_what_the_generator_builds() -> None:
-    spec = importlib.util.spec_from_file_location("build_devset", ROOT / "claims_dev" / "build_devset.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    built = [json.dumps(r, ensure_ascii=False) for r in mod.build()]
-    assert built == DEVSET.read_text(encoding="utf-8").splitlines()
+    built = [json.dumps(r, ensure_ascii=False) for r in build_devset.build()]
+    assert built == datasets.DEVSET.read_text(encoding="utf-8").splitlines()
 
 
-def _eval_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_claims", ROOT / "scripts" / "eval_claims.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.mark.parametrize("name", ["livechat_review.json", "livechat_risk_review.json"])
-def test_livechat_review_file_holds_ids_and_verdicts_only(name: str) -> None:
-    review = json.loads((ROOT / "claims_dev" / name).read_text(encoding="utf-8"))
+@pytest.mark.parametrize("path", [datasets.LIVECHAT_REVIEW, datasets.LIVECHAT_RISK_REVIEW], ids=lambda p: p.name)
+def test_livechat_review_file_holds_ids_and_verdicts_only(path: Path) -> None:
+    review = json.loads(path.read_text(encoding="utf-8"))
     for v in review["verdicts"] + review.get("before", {}).get("verdicts", []):
         assert set(v) == {"id", "verdict", "reason"}
         line, type_, digest = v["id"].split(":")
@@ -120,10 +104,9 @@ def test_livechat_review_file_holds_ids_and_verdicts_only(name: str) -> None:
 
 
 def test_reading_precision_needs_every_sampled_id(tmp_path: Path) -> None:
-    ev = _eval_script()
-    a, b = ev.claim_key(1, "gift", "送一片"), ev.claim_key(2, "price", "只要9块9")
+    a, b = claim_key(1, "gift", "送一片"), claim_key(2, "price", "只要9块9")
     review = tmp_path / "review.json"
     review.write_text(json.dumps({"verdicts": [{"id": a, "verdict": "correct", "reason": "r"}]}), encoding="utf-8")
-    assert ev.reviewed_precision([{"id": a}], review)["precision"] == 1.0
-    partial = ev.reviewed_precision([{"id": a}, {"id": b}], review)
+    assert reviewed_precision([{"id": a}], review)["precision"] == 1.0
+    partial = reviewed_precision([{"id": a}, {"id": b}], review)
     assert partial["precision"] is None and partial["unreviewed"] == [b]

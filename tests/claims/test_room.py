@@ -5,13 +5,10 @@ live-commerce room, it is selling talk)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from claims import ClaimExtractor, extract_jsonl
 from claims.extractor import ROOM_SELLING, Room
-
-ROOT = Path(__file__).resolve().parents[2]
-CHAT = ROOT / "evals" / "claims" / "streamer_chat.jsonl"  # 1,560 lines of non-selling streamer talk
+from evals.claims.datasets import load_streamer_chat
 
 
 def _run(texts: list[str], ex: ClaimExtractor) -> list[dict]:
@@ -28,7 +25,7 @@ def test_room_share_is_smoothed_by_its_prior() -> None:
 
 
 def test_chat_stream_adds_nothing_to_what_the_rules_say() -> None:
-    texts = [json.loads(line)["text"] for line in CHAT.open(encoding="utf-8")]
+    texts = [r["text"] for r in load_streamer_chat()]  # 1,560 lines of non-selling streamer talk
     learned = _run(texts, ClaimExtractor())
     rules = _run(texts, ClaimExtractor(learned=False))
     n_learned = sum(len(o["claims"]) + len(o["risks"]) for o in learned)

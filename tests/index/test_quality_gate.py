@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index_eval.evaluate import build_index, eval_set, score
+from evals.search.evaluate import build_index, eval_set, score
 
 pytestmark = pytest.mark.slow
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
+from evals.sample import score_claims
 from models import SearchFilters
 from pipeline import commands
 from pipeline.services import Services
 from pipeline.settings import Settings
-from pipeline.truth import score_claims
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 TOLERANCE = 1.5

@@ -1,5 +1,8 @@
 """Score extracted claims against a ground-truth file (the sample stream's `*.truth.json`).
 
+Used by `scripts/eval_sample.py` and the walking-skeleton test; the truth file itself stays
+with the sample stream (its path is the caller's).
+
 A ground-truth claim is found by an extracted claim of the same type whose span lies within
 the sentence's span widened by `tolerance` seconds; each extracted claim is used at most once.
 """

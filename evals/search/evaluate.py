@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evals.search.corpus import StreamData, generate, products, sample_stream
+from evals.search.questions import Question, corpus_questions, sample_questions
 from index.embedder import Embedder
 from index.hybrid import HybridIndex, Mode
-from index_eval.corpus import StreamData, generate, products, sample_stream
-from index_eval.questions import CORPUS_QUESTIONS, SAMPLE_QUESTIONS, Question
 from models import SearchFilters
 
 MODES: tuple[Mode, ...] = ("lexical", "semantic", "hybrid")
@@ -53,11 +53,11 @@ def _answers(q: Question, streams: list[StreamData]) -> set[tuple[str, str]]:
 
 def eval_set(n_streams: int = 40) -> EvalSet:
     streams = generate(n_streams)
-    questions = list(CORPUS_QUESTIONS)
+    questions = list(corpus_questions())
     sample = sample_stream()
     if sample is not None:
         streams.append(sample[0])
-        questions += SAMPLE_QUESTIONS
+        questions += sample_questions()
     labelled = [(q, _answers(q, streams)) for q in questions]
     missing = [q.q for q, a in labelled if not a]
     if missing:

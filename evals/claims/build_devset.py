@@ -1,4 +1,4 @@
-"""Build claims_dev/devset.jsonl from claims_dev/source.txt (our own labelled sentences).
+"""Build evals/claims/devset.jsonl from evals/claims/source.txt (our own labelled sentences).
 
 Each source line becomes a clean row and an ASR-noised variant (id suffix "~asr"):
 - homophone substitution: in up to two words (jieba segmentation) one character is replaced by
@@ -11,7 +11,7 @@ The split ("dev" or "test") is a hash of the source id, and a variant keeps its 
 Rows after a "# batch: NAME" line carry "batch": NAME (rows added later, reported apart).
 Deterministic: run it twice, get the same file.
 
-    .venv/bin/python claims_dev/build_devset.py
+    .venv/bin/python -m evals.claims.build_devset
 """
 
 from __future__ import annotations

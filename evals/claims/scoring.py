@@ -1,4 +1,4 @@
-"""Scoring extracted claims against labelled rows (used by scripts/eval_claims.py and the test gate).
+"""Scoring extracted claims against labelled rows (used by scripts/eval_claims.py and the claims test gate).
 
 Row: {"id", "text", "claims": [{"type", "value"}], "risks": [rule, ...], ...}.
 - Types: per utterance, predicted and gold claims are matched within each type (multiset);

@@ -15,18 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from index_eval.catalog import (
-    CHATTER,
-    CLAIM_TEMPLATES,
-    HOMOPHONES,
-    PRODUCT_TALK,
-    PRODUCTS,
-    RISK_TEMPLATES,
-    Item,
-)
+from evals.search.catalog import Item, load_catalog
 from models import Claim, ClaimType, Product, Risk, RiskRule, Utterance
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the source checkout: samples/, scripts/
 MEDICAL_OK = {"g22", "g23"}  # products whose pitch includes medical-claim lines
 
 
@@ -44,7 +36,7 @@ class StreamData:
 
 
 def products() -> list[Product]:
-    return [Product(id=p.id, name=p.name, aliases=[p.short]) for p in PRODUCTS]
+    return [Product(id=p.id, name=p.name, aliases=[p.short]) for p in load_catalog().products]
 
 
 class _Writer:
@@ -54,7 +46,7 @@ class _Writer:
 
     def say(self, text: str, claim: tuple[str, dict, str] | None = None, risk: str | None = None) -> None:
         if self.rng.random() < 0.1:  # an ASR homophone that correction missed
-            for right, wrong in HOMOPHONES:
+            for right, wrong in load_catalog().homophones:
                 if right in text:
                     text = text.replace(right, wrong, 1)
                     break
@@ -89,9 +81,9 @@ def _fill(template: str, p: Item, link: int) -> str:
 
 
 def _pitch(w: _Writer, p: Item, link: int) -> None:
-    rng = w.rng
+    rng, cat = w.rng, load_catalog()
     lines: list[tuple[str, tuple[str, dict, str] | None, str | None]] = []
-    for (ctype, key), templates in CLAIM_TEMPLATES.items():
+    for (ctype, key), templates in cat.claim_templates.items():
         for template in rng.sample(templates, k=min(len(templates), rng.choice((1, 1, 2)))):
             value: dict[str, object] = {
                 key: p.facts.get(
@@ -112,19 +104,19 @@ def _pitch(w: _Writer, p: Item, link: int) -> None:
                 value["free_shipping"] = True
             lines.append((_fill(template, p, link), (ctype, value, p.id), None))
     for _ in range(rng.randint(3, 6)):
-        lines.append((_fill(rng.choice(PRODUCT_TALK), p, link), None, None))
+        lines.append((_fill(rng.choice(cat.product_talk), p, link), None, None))
     for _ in range(rng.randint(4, 8)):
-        lines.append((rng.choice(CHATTER), None, None))
-    rules = [r for r in RISK_TEMPLATES if r != "medical_claim" or p.id in MEDICAL_OK]
+        lines.append((rng.choice(cat.chatter), None, None))
+    rules = [r for r in cat.risk_templates if r != "medical_claim" or p.id in MEDICAL_OK]
     for rule in rng.sample(rules, k=rng.choice((0, 1, 1, 2))):
-        text = _fill(rng.choice(RISK_TEMPLATES[rule]), p, link)
+        text = _fill(rng.choice(cat.risk_templates[rule]), p, link)
         claim = {
             "absolute_term": ("price", {"discount": "全网最低"}, p.id),
             "medical_claim": ("efficacy", {"effect": "治疗"}, p.id),
         }.get(rule)
         lines.append((text, claim, rule))
     rng.shuffle(lines)
-    w.say(_fill(PRODUCT_TALK[0], p, link))
+    w.say(_fill(cat.product_talk[0], p, link))
     for text, claim, risk in lines:
         w.say(text, claim, risk)
 
@@ -135,14 +127,14 @@ def generate(n_streams: int = 40, seed: int = 7) -> list[StreamData]:
 
 
 def _stream(i: int, seed: int) -> StreamData:
-    rng = random.Random(seed * 100_000 + i)
+    rng, cat = random.Random(seed * 100_000 + i), load_catalog()
     w = _Writer(f"live-{i:03d}", rng)
     w.data.started_at += timedelta(days=i)
     w.data.merchant = "shop-a" if i % 3 else "shop-b"
     for _ in range(3):
-        w.say(rng.choice(CHATTER))
+        w.say(rng.choice(cat.chatter))
     for j in range(4):
-        _pitch(w, PRODUCTS[(i * 4 + j) % len(PRODUCTS)], j + 1)
+        _pitch(w, cat.products[(i * 4 + j) % len(cat.products)], j + 1)
     return w.data
 
 

@@ -1,7 +1,9 @@
-"""Chinese numerals → Arabic digits for the claims stage (四十八小时 → 48小时, 满两百减三十 → 满200减30).
+"""Chinese numerals → Arabic digits (四十八小时 → 48小时, 满两百减三十 → 满200减30).
 
-Utterance text keeps numbers as spoken; the claims stage calls `normalize_numbers` for the
-values it stores. cn2an converts a numeral faithfully, but its sentence mode also turns the
+Utterance text keeps numbers as spoken, and Whisper writes them either way, so the ASR
+benchmarks (`scripts/bench_asr.py`, `scripts/bench_asr_ceiling.py`) compare a transcript with
+its truth after `normalize_numbers`. (The claims stage reads its values with
+`claims/quantities.py`.) cn2an converts a numeral faithfully, but its sentence mode also turns the
 一 of 一下/一起/一定 into 1 and 两三天 into 23天, so this module finds the numerals itself and
 hands cn2an only the runs that really are quantities.
 """

@@ -1,0 +1,1 @@
+"""ASR evaluation: the text normalisation transcripts and their truth are compared under."""
