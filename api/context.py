@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 
+from evidence.builder import EvidenceBuilder
 from models import Manifest, Stream
-from pipeline.evidence import Ed25519Signer, EvidenceBuilder, EvidenceLimits
 from pipeline.quotas import ApiQuotas
 from pipeline.review import ReviewDesk
 from pipeline.search_view import SearchView
@@ -30,8 +30,7 @@ class ApiContext:
         settings = services.settings
         keys_dir = settings.data_dir / "keys"
         accounts = services.accounts
-        limits = EvidenceLimits.from_settings(settings)
-        evidence = EvidenceBuilder(services.store, services.catalog, Ed25519Signer(keys_dir), limits)
+        evidence = services.evidence
         quotas = ApiQuotas.from_settings(settings, services.catalog)
         desk = TicketDesk(
             services.catalog,

@@ -189,7 +189,7 @@ def verify(
 ) -> None:
     """Verify a stream's hash chain and segments, or an evidence bundle, offline (non-zero exit naming what fails)."""
     if bundle is not None:
-        from capture.bundle_verify import verify_bundle
+        from evidence.verifier import verify_bundle
 
         if not bundle.is_file():  # bad input (exit 2), not a bundle that failed its checks (exit 1)
             raise InputError(f"{bundle}: no such bundle file")

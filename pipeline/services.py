@@ -20,6 +20,7 @@ __all__ = ["AccountsCatalog", "Services", "load_products"]  # AccountsCatalog: t
 
 if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
+    from evidence.builder import EvidenceBuilder
     from index.embedder import SentenceTransformerEmbedder
     from index.hybrid import HybridIndex
     from pipeline.archive_view import ArchiveView
@@ -142,3 +143,20 @@ class Services:
     def clip_url(self, stream_id: str, t0: float, t1: float, pad: float = 2.0) -> str:
         start, end = max(0.0, t0 - pad), t1 + pad
         return f"{self.settings.public_url}/v1/streams/{stream_id}/clip?start={start:.2f}&end={end:.2f}"
+
+    @property
+    def keys_dir(self) -> Path:
+        """The deployment's secrets: the evidence signing key and the webhook secret."""
+        return self.settings.data_dir / "keys"
+
+    @cached_property
+    def evidence(self) -> EvidenceBuilder:
+        """The bundle builder, signing with the deployment's key, within Settings.evidence_max_*."""
+        from evidence.builder import EvidenceBuilder, EvidenceLimits
+        from evidence.signer import Ed25519Signer
+
+        s = self.settings
+        limits = EvidenceLimits(
+            s.evidence_max_items, s.evidence_max_span_s, s.evidence_max_total_s, s.evidence_max_bytes
+        )
+        return EvidenceBuilder(self.store, self.catalog, Ed25519Signer(self.keys_dir), limits)

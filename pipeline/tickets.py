@@ -29,8 +29,9 @@ import httpx
 from pydantic import ValidationError
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from evidence.builder import EvidenceBuilder, Moment
+from evidence.signer import write_secret_file
 from models import Claim, ClaimInForce, ClaimType, EvidenceInfo, InputError, Ticket, TicketResult
-from pipeline.evidence import Ed25519Signer, EvidenceBuilder, EvidenceLimits, Moment, write_secret_file
 from pipeline.quotas import ApiQuotas
 from pipeline.services import Services
 from storage.accounts import AccountsCatalog
@@ -318,12 +319,7 @@ def evidence_for_ticket(services: Services, ticket_file: Path, output: Path) -> 
         ) from exc
     merchant = ticket.merchant or services.settings.merchant
     accounts = AccountsCatalog(services.catalog)
-    builder = EvidenceBuilder(
-        services.store,
-        services.catalog,
-        Ed25519Signer(services.settings.data_dir / "keys"),
-        EvidenceLimits.from_settings(services.settings),
-    )
+    builder = services.evidence
     desk = TicketDesk(services.catalog, accounts, builder, services.clip_url)
     claims = desk.claims_in_force(ticket, merchant)
     if not claims:
