@@ -10,9 +10,9 @@ from fastapi.responses import Response
 
 from api.auth import Agent, Ctx
 from api.errors import ErrorBody
+from desk.tickets import summary
 from evidence.builder import Moment
 from models import EvidenceInfo, EvidenceRequest, StorageError
-from pipeline.tickets import summary
 
 router = APIRouter(prefix="/v1", tags=["evidence"])
 BundleId = Annotated[str, PathParam(pattern=r"^ev-[0-9T]{15}-[0-9a-f]{8}$", description="bundle id")]

@@ -226,9 +226,7 @@ def evidence(
     output: Annotated[Path, typer.Option("-o", "--output", help="output bundle .zip")],
 ) -> None:
     """Signed evidence bundle of the claims in force for a ticket (their streams go under legal hold)."""
-    from pipeline.tickets import evidence_for_ticket
-
-    info = evidence_for_ticket(_services(), ticket, output)
+    info = commands.evidence_for_ticket(_services(), ticket, output)
     out.print(
         f"wrote {output}: {len(info.manifest.items)} moments, bundle {info.bundle_id}, sha256 {info.sha256}"
     )

@@ -20,6 +20,9 @@ __all__ = ["AccountsCatalog", "Services", "load_products"]  # AccountsCatalog: t
 
 if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
+    from desk.review import ReviewDesk
+    from desk.tickets import Quotas, TicketDesk
+    from desk.webhook import WebhookSender
     from evidence.builder import EvidenceBuilder
     from index.embedder import SentenceTransformerEmbedder
     from index.hybrid import HybridIndex
@@ -160,3 +163,29 @@ class Services:
             s.evidence_max_items, s.evidence_max_span_s, s.evidence_max_total_s, s.evidence_max_bytes
         )
         return EvidenceBuilder(self.store, self.catalog, Ed25519Signer(self.keys_dir), limits)
+
+    def tickets(self, quotas: Quotas | None = None) -> TicketDesk:
+        """The ticket desk over this deployment's evidence; `quotas` None: no per-key allowance (the CLI)."""
+        from desk.tickets import TicketDesk
+
+        s = self.settings
+        return TicketDesk(
+            self.catalog,
+            self.accounts,
+            self.evidence,
+            self.clip_url,
+            quotas=quotas,
+            wait_s=s.ticket_wait_s,
+            stale_s=s.ticket_claim_stale_s,
+        )
+
+    def review(self) -> ReviewDesk:
+        from desk.review import ReviewDesk
+
+        return ReviewDesk(self.catalog, self.accounts, self.clip_url)
+
+    def webhook(self, url: str) -> WebhookSender | None:
+        """The sender of ticket results to `url`, signed with the deployment's secret; None without a url."""
+        from desk.webhook import WebhookSender
+
+        return WebhookSender(url, self.keys_dir / "webhook.secret") if url else None

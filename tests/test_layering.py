@@ -17,6 +17,7 @@ OURS = {
     "claims",
     "index",
     "evidence",
+    "desk",
     "pipeline",
     "api",
 }
@@ -29,10 +30,11 @@ ALLOWED = {
     "claims": {"models", "lexicon"},
     "index": {"models", "storage", "lexicon"},
     "evidence": {"models", "storage", "capture"},
+    "desk": {"models", "storage", "evidence", "lexicon"},
     "pipeline": OURS - {"api"},
-    # evidence: the API's routes use its types and errors directly until the integrator composes
-    # its public surface (issue 18); the table says models, pipeline
-    "api": {"models", "pipeline", "evidence"},
+    # evidence, desk: the API's routes use their types and errors directly until the integrator
+    # composes their public surface (issue 18); the table says models, pipeline
+    "api": {"models", "pipeline", "evidence", "desk"},
 }
 
 
