@@ -32,12 +32,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import routes_admin, routes_evidence, routes_review, routes_search, routes_streams, routes_tickets
 from api.context import ApiContext
 from api.errors import ERRORS
+from desk.review import UnknownClaimError
+from desk.tickets import TicketBusyError, TicketConflictError, UnknownStreamError
+from evidence.builder import BundleTooLargeError
 from models import CatalogError, InputError, OnRecordError, StorageError
-from pipeline.evidence import BundleTooLargeError
 from pipeline.quotas import QuotaExceededError
-from pipeline.review import UnknownClaimError
 from pipeline.services import Services
-from pipeline.tickets import TicketBusyError, TicketConflictError, UnknownStreamError
 
 WEB = Path(__file__).parent / "web"
 MAX_BODY = 1 << 20

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 
+from desk.review import ReviewDesk
+from desk.tickets import TicketDesk
+from desk.webhook import WebhookSender
+from evidence.builder import EvidenceBuilder
 from models import Manifest, Stream
-from pipeline.evidence import Ed25519Signer, EvidenceBuilder, EvidenceLimits
 from pipeline.quotas import ApiQuotas
-from pipeline.review import ReviewDesk
 from pipeline.search_view import SearchView
 from pipeline.services import AccountsCatalog, Services
-from pipeline.tickets import TicketDesk, WebhookSender
 
 
 @dataclass
@@ -27,29 +28,15 @@ class ApiContext:
 
     @classmethod
     def from_services(cls, services: Services, webhook_url: str = "") -> ApiContext:
-        settings = services.settings
-        keys_dir = settings.data_dir / "keys"
-        accounts = services.accounts
-        limits = EvidenceLimits.from_settings(settings)
-        evidence = EvidenceBuilder(services.store, services.catalog, Ed25519Signer(keys_dir), limits)
-        quotas = ApiQuotas.from_settings(settings, services.catalog)
-        desk = TicketDesk(
-            services.catalog,
-            accounts,
-            evidence,
-            services.clip_url,
-            quotas=quotas,
-            wait_s=settings.ticket_wait_s,
-            stale_s=settings.ticket_claim_stale_s,
-        )
+        quotas = ApiQuotas.from_settings(services.settings, services.catalog)
         return cls(
             services=services,
-            evidence=evidence,
+            evidence=services.evidence,
             quotas=quotas,
-            tickets=desk,
-            review=ReviewDesk(services.catalog, accounts, services.clip_url),
+            tickets=services.tickets(quotas),
+            review=services.review(),
             search=SearchView(services),
-            webhook=WebhookSender(webhook_url, keys_dir / "webhook.secret") if webhook_url else None,
+            webhook=services.webhook(webhook_url),
         )
 
     @property

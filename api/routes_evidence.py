@@ -10,9 +10,9 @@ from fastapi.responses import Response
 
 from api.auth import Agent, Ctx
 from api.errors import ErrorBody
+from desk.tickets import summary
+from evidence.builder import Moment
 from models import EvidenceInfo, EvidenceRequest, StorageError
-from pipeline.evidence import Moment
-from pipeline.tickets import summary
 
 router = APIRouter(prefix="/v1", tags=["evidence"])
 BundleId = Annotated[str, PathParam(pattern=r"^ev-[0-9T]{15}-[0-9a-f]{8}$", description="bundle id")]
@@ -72,7 +72,7 @@ def get_bundle(bundle_id: BundleId, ctx: Ctx, key: Agent) -> Response:
     if ctx.accounts.get_bundle(bundle_id, key.merchant) is None:
         raise HTTPException(404, f"unknown evidence bundle {bundle_id!r}")
     try:
-        data = ctx.services.store.get(f"evidence/{bundle_id}.zip")
+        data = ctx.evidence.load(bundle_id)
     except StorageError as exc:
         raise HTTPException(404, f"evidence bundle {bundle_id!r} is no longer in the store") from exc
     return Response(

@@ -189,7 +189,7 @@ def verify(
 ) -> None:
     """Verify a stream's hash chain and segments, or an evidence bundle, offline (non-zero exit naming what fails)."""
     if bundle is not None:
-        from capture.bundle_verify import verify_bundle
+        from evidence.verifier import verify_bundle
 
         if not bundle.is_file():  # bad input (exit 2), not a bundle that failed its checks (exit 1)
             raise InputError(f"{bundle}: no such bundle file")
@@ -226,9 +226,7 @@ def evidence(
     output: Annotated[Path, typer.Option("-o", "--output", help="output bundle .zip")],
 ) -> None:
     """Signed evidence bundle of the claims in force for a ticket (their streams go under legal hold)."""
-    from pipeline.tickets import evidence_for_ticket
-
-    info = evidence_for_ticket(_services(), ticket, output)
+    info = commands.evidence_for_ticket(_services(), ticket, output)
     out.print(
         f"wrote {output}: {len(info.manifest.items)} moments, bundle {info.bundle_id}, sha256 {info.sha256}"
     )

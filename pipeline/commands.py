@@ -9,11 +9,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from models import Claim, InputError, SearchFilters, SearchHit, Utterance, VerifyReport
+from models import (
+    Claim,
+    EvidenceInfo,
+    InputError,
+    SearchFilters,
+    SearchHit,
+    Ticket,
+    Utterance,
+    VerifyReport,
+)
 from pipeline.services import Services, load_products
 from pipeline.session import SessionResult, SessionRunner, new_stream
 
@@ -300,3 +310,19 @@ def reindex(services: Services) -> int:
         for stream, utts, claims in catalog.iter_streams_content()
     )
     return services.index.rebuild(batches)
+
+
+def evidence_for_ticket(services: Services, ticket_file: Path, output: Path) -> EvidenceInfo:
+    """`onrecord evidence --ticket T -o Z`: bundle the claims in force for a ticket file and write it to Z."""
+    try:
+        ticket = Ticket.model_validate_json(Path(ticket_file).read_bytes())
+    except OSError as exc:
+        raise InputError(f"{ticket_file}: cannot read ({exc.strerror})") from exc
+    except ValidationError as exc:
+        raise InputError(
+            f'{ticket_file}: not a ticket (expected {{"id", "text", "product", "order_time", '
+            f'"merchant"?, "stream"?}}): {exc}'
+        ) from exc
+    data, info = services.tickets().bundle_for(ticket, ticket.merchant or services.settings.merchant, "cli")
+    Path(output).write_bytes(data)
+    return info

@@ -20,6 +20,10 @@ __all__ = ["AccountsCatalog", "Services", "load_products"]  # AccountsCatalog: t
 
 if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
+    from desk.review import ReviewDesk
+    from desk.tickets import Quotas, TicketDesk
+    from desk.webhook import WebhookSender
+    from evidence.builder import EvidenceBuilder
     from index.embedder import SentenceTransformerEmbedder
     from index.hybrid import HybridIndex
     from pipeline.archive_view import ArchiveView
@@ -142,3 +146,46 @@ class Services:
     def clip_url(self, stream_id: str, t0: float, t1: float, pad: float = 2.0) -> str:
         start, end = max(0.0, t0 - pad), t1 + pad
         return f"{self.settings.public_url}/v1/streams/{stream_id}/clip?start={start:.2f}&end={end:.2f}"
+
+    @property
+    def keys_dir(self) -> Path:
+        """The deployment's secrets: the evidence signing key and the webhook secret."""
+        return self.settings.data_dir / "keys"
+
+    @cached_property
+    def evidence(self) -> EvidenceBuilder:
+        """The bundle builder, signing with the deployment's key, within Settings.evidence_max_*."""
+        from evidence.builder import EvidenceBuilder, EvidenceLimits
+        from evidence.signer import Ed25519Signer
+
+        s = self.settings
+        limits = EvidenceLimits(
+            s.evidence_max_items, s.evidence_max_span_s, s.evidence_max_total_s, s.evidence_max_bytes
+        )
+        return EvidenceBuilder(self.store, self.catalog, Ed25519Signer(self.keys_dir), limits)
+
+    def tickets(self, quotas: Quotas | None = None) -> TicketDesk:
+        """The ticket desk over this deployment's evidence; `quotas` None: no per-key allowance (the CLI)."""
+        from desk.tickets import TicketDesk
+
+        s = self.settings
+        return TicketDesk(
+            self.catalog,
+            self.accounts,
+            self.evidence,
+            self.clip_url,
+            quotas=quotas,
+            wait_s=s.ticket_wait_s,
+            stale_s=s.ticket_claim_stale_s,
+        )
+
+    def review(self) -> ReviewDesk:
+        from desk.review import ReviewDesk
+
+        return ReviewDesk(self.catalog, self.accounts, self.clip_url)
+
+    def webhook(self, url: str) -> WebhookSender | None:
+        """The sender of ticket results to `url`, signed with the deployment's secret; None without a url."""
+        from desk.webhook import WebhookSender
+
+        return WebhookSender(url, self.keys_dir / "webhook.secret") if url else None

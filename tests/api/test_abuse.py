@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from capture.archive import load_manifest
+from evidence import layout
 from models import Role, Stream
 from pipeline.services import Services
 from pipeline.settings import Settings
@@ -49,7 +50,7 @@ class Server:
             return int(conn.execute(q).scalar_one())
 
     def stored_bundles(self) -> int:
-        return sum(1 for _ in self.services.store.list("evidence/"))
+        return sum(1 for _ in self.services.store.list(layout.STORE_PREFIX))
 
 
 def _free_port() -> int:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from capture.bundle_verify import verify_bundle
 from capture.legal_hold import legal_hold
+from evidence import layout
+from evidence.verifier import verify_bundle
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +37,9 @@ def bundle(deployment, tmp_path_factory) -> Path:
 def test_bundle_contents(deployment, bundle) -> None:
     with zipfile.ZipFile(bundle) as zf:
         names = zf.namelist()
-        manifest = json.loads(zf.read("manifest.json"))
-    assert sum(n.startswith("clips/") for n in names) == 3
-    assert any(n.startswith("segments/s1/") for n in names)
+        manifest = json.loads(zf.read(layout.MANIFEST))
+    assert sum(n.startswith(layout.CLIPS) for n in names) == 3
+    assert any(n.startswith(layout.stream_segments("s1")) for n in names)
     first = manifest["items"][0]
     assert first["quote"] == "下单送一片面膜" and first["claim"]["type"] == "gift"
     assert [w["text"] for w in first["words"]] == list("下单送一片面膜")
@@ -75,17 +76,17 @@ def _flip(data: bytes, at: int = 2000) -> bytes:
 
 
 def _segment(files: dict[str, bytes]) -> str:
-    return next(n for n in files if n.startswith("segments/"))
+    return next(n for n in files if n.startswith(layout.SEGMENTS))
 
 
 def _clip(files: dict[str, bytes]) -> str:
-    return next(n for n in files if n.startswith("clips/"))
+    return next(n for n in files if n.startswith(layout.CLIPS))
 
 
 def _edit_manifest(files: dict[str, bytes]) -> None:
-    m = json.loads(files["manifest.json"])
+    m = json.loads(files[layout.MANIFEST])
     m["items"][0]["quote"] = "下单送十片面膜"
-    files["manifest.json"] = json.dumps(m).encode()
+    files[layout.MANIFEST] = json.dumps(m).encode()
 
 
 def _resign_altered_segment(files: dict[str, bytes]) -> None:
@@ -95,15 +96,15 @@ def _resign_altered_segment(files: dict[str, bytes]) -> None:
 
     name = _segment(files)
     files[name] = _flip(files[name])
-    m = json.loads(files["manifest.json"])
+    m = json.loads(files[layout.MANIFEST])
     import hashlib
 
     m["files"][name] = hashlib.sha256(files[name]).hexdigest()
     key = Ed25519PrivateKey.generate()
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     m["public_key"], m["signer"] = base64.b64encode(raw).decode(), hashlib.sha256(raw).hexdigest()
-    files["manifest.json"] = json.dumps(m).encode()
-    files["manifest.sig"] = base64.b64encode(key.sign(files["manifest.json"]))
+    files[layout.MANIFEST] = json.dumps(m).encode()
+    files[layout.SIGNATURE] = base64.b64encode(key.sign(files[layout.MANIFEST]))
 
 
 @pytest.mark.parametrize(
@@ -157,7 +158,7 @@ def test_cli_evidence_for_a_ticket_and_verify(deployment, tmp_path, monkeypatch)
     runner = CliRunner()
     r = runner.invoke(app, ["evidence", "--ticket", str(ticket), "-o", str(out)])
     assert r.exit_code == 0, r.output
-    m = json.loads(zipfile.ZipFile(out).read("manifest.json"))
+    m = json.loads(zipfile.ZipFile(out).read(layout.MANIFEST))
     assert m["ticket_id"] == "T-cli" and m["items"][0]["claim"]["type"] == "gift"
     assert all(i["t0"] < 26 for i in m["items"])  # only what was said before the order
     r = runner.invoke(app, ["verify", str(out)])

@@ -1,10 +1,10 @@
-"""Evidence bundles: a signed ZIP that lets anyone check, offline, that a clip and quote are what was recorded.
+"""The bundle builder: a signed ZIP that lets anyone check, offline, that a clip and quote are what was recorded.
 
 A bundle holds, for each moment, the clip (MP4), the quote with word times, both clocks, the raw
-archive segments the clip was cut from, and each stream's whole hash chain up to its head. The
-`manifest.json` lists every file's SHA-256 and is signed with the deployment's Ed25519 key
-(`manifest.sig`, base64). `capture.bundle_verify` checks all of it; every stream a bundle cites is
-put under legal hold so retention never deletes what a dispute depends on.
+archive segments the clip was cut from, and each stream's whole hash chain up to its head. Its
+manifest (`layout.MANIFEST`) lists every file's SHA-256 and is signed with the deployment's Ed25519
+key (`layout.SIGNATURE`, base64). `evidence.verifier` checks all of it; every stream a bundle cites
+is put under legal hold so retention never deletes what a dispute depends on.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 import secrets
 import tempfile
 import zipfile
@@ -20,13 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from capture import hash_chain
 from capture.archive import load_manifest
 from capture.clip import cut_clip, segments_for_span
 from capture.legal_hold import place_legal_hold
+from evidence import layout
+from evidence.signer import Ed25519Signer
 from models import (
     ChainLink,
     Claim,
@@ -39,67 +37,8 @@ from models import (
     StreamChain,
     Word,
 )
-from pipeline.settings import Settings
 from storage.catalog import Catalog
 from storage.objects import ObjectStore
-
-README = """OnRecord evidence bundle {bundle_id}
-
-manifest.json   what this bundle shows (quotes, word times, stream and wall-clock times) and the
-                SHA-256 of every other file; signed with the deployment's Ed25519 key
-manifest.sig    the signature over manifest.json (base64); the public key is in manifest.json
-clips/          the clips, MP4 (H.264/AAC), playable in any browser
-segments/       the archive segments each clip was cut from, byte for byte as recorded
-streams' chains in manifest.json tie each segment to its stream's chain head:
-  h_i = sha256(h_(i-1) | seq | t0 | t1 | kind | sha256(payload)), h_(-1) = sha256("onrecord-genesis|" + stream)
-
-Check it offline with: onrecord verify {bundle_id}.zip
-"""
-
-
-def write_secret_file(path: Path, data: bytes) -> bytes:
-    """Create `path` with mode 0600 holding `data`, unless it already exists; return its contents."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes()  # made by another process first: use theirs
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    return data
-
-
-class Ed25519Signer:
-    """The deployment's signing key at `keys_dir/evidence-ed25519.pem` (0600), generated on first use."""
-
-    def __init__(self, keys_dir: Path) -> None:
-        self.path = Path(keys_dir) / "evidence-ed25519.pem"
-        self._key: Ed25519PrivateKey | None = None
-
-    def load(self) -> Ed25519PrivateKey:
-        if self._key is None:
-            fresh = Ed25519PrivateKey.generate().private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-            pem = write_secret_file(self.path, fresh)
-            key = serialization.load_pem_private_key(pem, password=None)
-            if not isinstance(key, Ed25519PrivateKey):
-                raise InputError(f"{self.path}: not an Ed25519 private key")
-            self._key = key
-        return self._key
-
-    @property
-    def public_raw(self) -> bytes:
-        return (
-            self.load().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        )
-
-    @property
-    def fingerprint(self) -> str:
-        return hashlib.sha256(self.public_raw).hexdigest()
-
-    def sign(self, data: bytes) -> bytes:
-        return self.load().sign(data)
 
 
 @dataclass(frozen=True)
@@ -138,17 +77,13 @@ def chain_of(manifest: Manifest) -> StreamChain:
 
 @dataclass(frozen=True)
 class EvidenceLimits:
-    """How much one bundle may hold (Settings.evidence_max_*): a bundle is kept forever, under legal hold."""
+    """How much one bundle may hold (pipeline builds it from Settings.evidence_max_*): a bundle is kept
+    forever, under legal hold."""
 
     max_items: int = 20
     max_span_s: float = 300.0  # one clip, padding included
     max_total_s: float = 900.0  # all clips, padding included
     max_bytes: int = 128 << 20  # the ZIP
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> EvidenceLimits:
-        s = settings
-        return cls(s.evidence_max_items, s.evidence_max_span_s, s.evidence_max_total_s, s.evidence_max_bytes)
 
 
 class BundleTooLargeError(InputError):
@@ -257,15 +192,15 @@ class EvidenceBuilder:
             "signer": self.signer.fingerprint,
             "public_key": base64.b64encode(self.signer.public_raw).decode(),
         }
-        files["README.txt"] = README.format(bundle_id=bundle_id).encode()
+        files[layout.README] = layout.README_TEXT.format(bundle_id=bundle_id).encode()
         bundle = EvidenceBundle.model_validate(head | {"files": {k: _sha(v) for k, v in files.items()}})
         manifest_bytes = bundle.model_dump_json(indent=1).encode()
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as zf:
-            zf.writestr("manifest.json", manifest_bytes, zipfile.ZIP_DEFLATED)
-            zf.writestr("manifest.sig", base64.b64encode(self.signer.sign(manifest_bytes)))
+            zf.writestr(layout.MANIFEST, manifest_bytes, zipfile.ZIP_DEFLATED)
+            zf.writestr(layout.SIGNATURE, base64.b64encode(self.signer.sign(manifest_bytes)))
             for name, data in files.items():
-                method = zipfile.ZIP_STORED if name.endswith((".mp4", ".ts")) else zipfile.ZIP_DEFLATED
+                method = zipfile.ZIP_STORED if name.endswith(layout.MEDIA_SUFFIXES) else zipfile.ZIP_DEFLATED
                 zf.writestr(name, data, method)
         if buf.tell() > self.limits.max_bytes:  # the estimate missed (re-encoded clips grew): keep nothing
             raise BundleTooLargeError(
@@ -291,10 +226,10 @@ class EvidenceBuilder:
                 reencode=exact,
                 manifest=manifest,
             )
-            clip_name = f"clips/{n:02d}-{stream.id}-{m.t0:.2f}-{m.t1:.2f}.mp4"
+            clip_name = layout.clip_name(n, stream.id, m.t0, m.t1)
             files[clip_name] = cut.path.read_bytes()
         for seg in segs:
-            files[f"segments/{stream.id}/{seg.seq:06d}.ts"] = self.store.get(seg.path)
+            files[layout.segment_name(stream.id, seg.seq)] = self.store.get(seg.path)
         first = next((s for s in segs if s.t0 <= m.t0 < s.t1), segs[0])
         base = first.wall_clock or stream.started_at + timedelta(seconds=first.t0)
         at = base + timedelta(seconds=m.t0 - first.t0)
@@ -326,9 +261,13 @@ class EvidenceBuilder:
         quote = m.claim.quote if m.claim is not None else "".join(u.text for u in utts)
         return quote, words
 
+    def load(self, bundle_id: str) -> bytes:
+        """The stored ZIP of bundle `bundle_id`; StorageError when it is not (or no longer) in the store."""
+        return self.store.get(layout.store_key(bundle_id))
+
     def save(self, data: bytes, bundle: EvidenceBundle) -> EvidenceInfo:
-        """Store the ZIP under evidence/ and hold every stream it cites."""
-        self.store.put(f"evidence/{bundle.bundle_id}.zip", data, overwrite=False)
+        """Store the ZIP (at `layout.store_key`) and hold every stream it cites."""
+        self.store.put(layout.store_key(bundle.bundle_id), data, overwrite=False)
         for chain in bundle.streams:
             place_legal_hold(self.store, chain.stream.id, f"evidence bundle {bundle.bundle_id}")
         return EvidenceInfo(

@@ -1,7 +1,7 @@
 """Offline verification of an evidence bundle ZIP; every failure names the file, stream or item.
 
 Checks, in order: the ZIP can be read, holds each name once and declares sizes within
-`BundleLimits`, and its manifest parses; the Ed25519 signature over manifest.json is valid (and,
+`BundleLimits`, and its manifest parses; the Ed25519 signature over the manifest is valid (and,
 when the verifier is given the deployment's key, made by that key); every listed file is present
 with the listed SHA-256 and nothing is unlisted; each stream's chain recomputes from its genesis to
 its head; each item's source segments hash to the chain's payload hashes and cover the moment; the
@@ -9,7 +9,8 @@ wall-clock time agrees with the recorder clock; word times lie in the clip.
 
 Entries are hashed as a stream (never held whole in memory) and only those the manifest lists are
 decompressed, so a zip bomb costs at most the limits' bytes of reading, not memory. An entry that
-fails its CRC, is truncated or does not decompress is reported by name.
+fails its CRC, is truncated or does not decompress is reported by name. The names inside a bundle
+come from `evidence.layout`.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 
 from capture import hash_chain
+from evidence import layout
 from models import BundleCheck, ChainLink, EvidenceBundle, EvidenceItem, StreamChain
 
-_SIGNED = {"manifest.json", "manifest.sig"}
 _TOLERANCE = 0.05  # seconds
 _CHUNK = 1 << 20
 _SIG_BYTES = 4096  # base64 of a 64-byte signature, with room to spare
@@ -72,18 +73,18 @@ def verify_bundle(
             return BundleCheck(ok=False, failures=[f"{path}: {problem}"])
         entries = _Entries(zf)
         names = set(entries.infos)
-        missing = _SIGNED - names
+        missing = layout.SIGNED - names
         if missing:
             return BundleCheck(ok=False, failures=[f"{', '.join(sorted(missing))} missing from the bundle"])
         try:
-            raw = entries.read("manifest.json", limits.manifest_bytes)
-            sig = entries.read("manifest.sig", _SIG_BYTES)
+            raw = entries.read(layout.MANIFEST, limits.manifest_bytes)
+            sig = entries.read(layout.SIGNATURE, _SIG_BYTES)
         except _CorruptEntryError as exc:
             return BundleCheck(ok=False, failures=[f"{path}: {exc}"])
         try:
             bundle = EvidenceBundle.model_validate_json(raw)
         except ValidationError as exc:
-            return BundleCheck(ok=False, failures=[f"manifest.json is not a bundle manifest: {exc}"])
+            return BundleCheck(ok=False, failures=[f"{layout.MANIFEST} is not a bundle manifest: {exc}"])
         checks: list[str] = []
         failures = _signature(bundle, raw, sig, trusted_signer, checks)
         failures += _files(entries, bundle, checks)
@@ -190,9 +191,11 @@ def _signature(
         key = Ed25519PublicKey.from_public_bytes(public)
         key.verify(base64.b64decode(sig, validate=True), raw)
     except (binascii.Error, ValueError):
-        return ["manifest.sig or the public key is malformed"]
+        return [f"{layout.SIGNATURE} or the public key is malformed"]
     except InvalidSignature:
-        return ["manifest.json: signature does not match (the manifest was altered or signed by another key)"]
+        return [
+            f"{layout.MANIFEST}: signature does not match (the manifest was altered or signed by another key)"
+        ]
     failures = []
     if hashlib.sha256(public).hexdigest() != bundle.signer:
         failures.append("signer fingerprint does not match the public key in the manifest")
@@ -211,7 +214,7 @@ def _files(entries: _Entries, bundle: EvidenceBundle, checks: list[str]) -> list
         got = entries.digest(name)
         if got is not None and got != digest:
             failures.append(f"{name}: content hash mismatch (the file was altered)")
-    for name in sorted(set(entries.infos) - set(bundle.files) - _SIGNED):
+    for name in sorted(set(entries.infos) - set(bundle.files) - layout.SIGNED):
         failures.append(f"{name}: not listed in the signed manifest (added after signing)")
     checks.append(f"{len(bundle.files)} files hashed")
     return failures
@@ -250,7 +253,7 @@ def _item(
     failures = []
     covered: list[tuple[float, float]] = []
     for seq in item.segments:
-        name = f"segments/{item.stream_id}/{seq:06d}.ts"
+        name = layout.segment_name(item.stream_id, seq)
         link = links.get(seq)
         if link is None:
             failures.append(f"{label}: segment {seq:06d} is not in the stream's chain")

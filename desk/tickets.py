@@ -1,38 +1,22 @@
-"""Tickets: the claims in force when the buyer ordered, ranked, with evidence, delivered as a signed webhook.
+"""Tickets: the claims in force when the buyer ordered, ranked, with evidence (delivered by `desk.webhook`).
 
 "In force" means said on one of the merchant's streams before the order time, about the ticket's
 product (or about no product in particular: a shop-wide 包邮 applies to everything). Ranking mixes
 what the ticket is about (its words hint at claim types, and share characters with the quote) with
 recency: of two promises of the same type about the same product, the later one is what held.
-
-The webhook body carries the result plus a Zendesk-style `ticket.comment` and a Zammad-style
-`article`, so either system's trigger/webhook can add it to the ticket as an internal note. It is
-signed: ``X-OnRecord-Signature: sha256=HMAC(secret, timestamp + "." + body)`` with the timestamp in
-``X-OnRecord-Timestamp``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-import html
-import json
 import math
-import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import httpx
-from pydantic import ValidationError
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
-
+from evidence.builder import EvidenceBuilder, Moment
 from models import Claim, ClaimInForce, ClaimType, EvidenceInfo, InputError, Ticket, TicketResult
-from pipeline.evidence import Ed25519Signer, EvidenceBuilder, EvidenceLimits, Moment, write_secret_file
-from pipeline.quotas import ApiQuotas
-from pipeline.services import Services
 from storage.accounts import AccountsCatalog
 from storage.catalog import Catalog
 
@@ -54,6 +38,12 @@ MAX_EVIDENCE = 5
 ClipUrl = Callable[[str, float, float], str]
 
 
+class Quotas(Protocol):
+    """A per-key allowance (the API's `pipeline.quotas.ApiQuotas`): spend or raise."""
+
+    def charge(self, key_id: str, *, bundles: int = 0, reencode_s: float = 0.0) -> None: ...
+
+
 def _bigrams(text: str) -> set[str]:
     s = "".join(ch for ch in text.lower() if ch.isalnum())
     return {s[i : i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
@@ -73,7 +63,7 @@ class TicketDesk:
         evidence: EvidenceBuilder,
         clip_url: ClipUrl,
         *,
-        quotas: ApiQuotas | None = None,
+        quotas: Quotas | None = None,
         wait_s: float = 30.0,
         stale_s: float = 600.0,
     ) -> None:
@@ -194,6 +184,28 @@ class TicketDesk:
         self.accounts.audit(actor, merchant, "ticket.created", ticket.id, {"claims": len(claims)})
         return result, True
 
+    def bundle_for(self, ticket: Ticket, merchant: str, actor: str) -> tuple[bytes, EvidenceInfo]:
+        """A stored bundle of the best claims in force for `ticket` (the CLI's `onrecord evidence`), its
+        ZIP bytes and record; InputError when no claim is in force or the best one is over the bounds."""
+        claims = self.claims_in_force(ticket, merchant)
+        if not claims:
+            raise InputError(
+                f"no claims in force for ticket {ticket.id!r}: nothing said about product {ticket.product!r} "
+                f"on {merchant!r}'s streams before {ticket.order_time.isoformat()}"
+            )
+        moments = self.evidence.fit(
+            [Moment(c.claim.stream_id, c.claim.t0, c.claim.t1, c.claim) for c in claims[:MAX_EVIDENCE]]
+        )
+        if not moments:
+            raise InputError(
+                f"ticket {ticket.id!r}: the best claim's clip is over the bundle bounds (ONRECORD_EVIDENCE_MAX_*)"
+            )
+        data, manifest = self.evidence.build(merchant, moments, ticket_id=ticket.id)
+        info = self.evidence.save(data, manifest)
+        self.accounts.add_bundle(info.bundle_id, merchant, ticket.id, summary(info.model_dump(mode="json")))
+        self.accounts.audit(actor, merchant, "evidence.created", info.bundle_id, {"ticket": ticket.id})
+        return data, info
+
 
 class UnknownStreamError(InputError):
     """The ticket names a stream the merchant does not have."""
@@ -214,133 +226,3 @@ def summary(info: dict[str, Any]) -> dict[str, Any]:
         {"stream": s["stream"], "head": s["head"], "links": len(s["links"])} for s in manifest["streams"]
     ]
     return info | {"manifest": manifest}
-
-
-class _RetryableError(Exception):
-    """The ticket system answered 429 or 5xx: worth another try."""
-
-
-class WebhookSender:
-    """Posts ticket results to the ticket system, HMAC-signed; retries transient failures."""
-
-    def __init__(self, url: str, secret_file: Path, timeout_s: float = 10.0) -> None:
-        self.url = url
-        self.secret_file = secret_file
-        self.timeout_s = timeout_s
-
-    @property
-    def secret(self) -> bytes:
-        return write_secret_file(self.secret_file, secrets.token_hex(32).encode()).strip()
-
-    def sign(self, body: bytes, timestamp: str) -> str:
-        return "sha256=" + hmac.new(self.secret, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-
-    def deliver(self, result: TicketResult, public_url: str = "") -> str:
-        """Send the webhook; 'delivered' or 'failed: reason' (never raises for a delivery failure)."""
-        body = json.dumps(webhook_payload(result, public_url), ensure_ascii=False).encode()
-        ts = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/json",
-            "X-OnRecord-Timestamp": ts,
-            "X-OnRecord-Signature": self.sign(body, ts),
-            "X-OnRecord-Event": "ticket.evidence",
-            "Idempotency-Key": f"{result.merchant}:{result.ticket.id}",
-        }
-        try:
-            self._post(body, headers)
-        except (httpx.HTTPError, _RetryableError) as exc:
-            return f"failed: {exc}"
-        return "delivered"
-
-    @retry(
-        retry=retry_if_exception_type((httpx.TransportError, _RetryableError)),
-        stop=stop_after_attempt(3),
-        wait=wait_exponential(multiplier=0.2, max=2),
-        reraise=True,
-    )
-    def _post(self, body: bytes, headers: dict[str, str]) -> None:
-        r = httpx.post(self.url, content=body, headers=headers, timeout=self.timeout_s)
-        if r.status_code >= 500 or r.status_code == 429:
-            raise _RetryableError(f"{self.url} answered {r.status_code}")
-        if r.status_code >= 400:
-            raise httpx.HTTPStatusError(f"{self.url} answered {r.status_code}", request=r.request, response=r)
-
-
-def webhook_payload(result: TicketResult, public_url: str = "") -> dict[str, Any]:
-    """The webhook body: the result, a Zendesk `ticket` update and a Zammad `article`, as internal notes."""
-    lines, rows = [], []
-    for c in result.claims:
-        at = c.at.isoformat(timespec="seconds") if c.at else ""
-        lines.append(
-            f"- [{c.claim.type.value}] {c.claim.quote} ({c.claim.stream_id} @ {at}) {public_url}{c.clip_url}"
-        )
-        rows.append(
-            f"<li><b>{html.escape(c.claim.type.value)}</b> “{html.escape(c.claim.quote)}” "
-            f'— {html.escape(c.claim.stream_id)} @ {html.escape(at)} <a href="{html.escape(public_url + c.clip_url)}">clip</a></li>'
-        )
-    bundle = f"{public_url}{result.bundle.url}" if result.bundle else None
-    title = f"OnRecord: {len(result.claims)} promise(s) in force at order time"
-    text = "\n".join([title, *lines] + ([f"Evidence bundle: {bundle}"] if bundle else []))
-    body_html = f"<p>{html.escape(title)}</p><ul>{''.join(rows)}</ul>" + (
-        f'<p><a href="{html.escape(bundle)}">Evidence bundle</a></p>' if bundle else ""
-    )
-    tags = ["onrecord"] + sorted({f"onrecord_{c.claim.type.value}" for c in result.claims})
-    return {
-        "event": "ticket.evidence",
-        "ticket_id": result.ticket.id,
-        "merchant": result.merchant,
-        "result": result.model_dump(mode="json"),
-        "ticket": {  # Zendesk: PUT /api/v2/tickets/{id} body
-            "external_id": result.ticket.id,
-            "comment": {"body": text, "html_body": body_html, "public": False},
-            "tags": tags,
-        },
-        "article": {  # Zammad: POST /api/v1/ticket_articles body (plus ticket_id on their side)
-            "subject": title,
-            "body": body_html,
-            "content_type": "text/html",
-            "type": "note",
-            "internal": True,
-        },
-    }
-
-
-def evidence_for_ticket(services: Services, ticket_file: Path, output: Path) -> EvidenceInfo:
-    """`onrecord evidence --ticket T -o Z`: bundle the claims in force for a ticket file and write it to Z."""
-    try:
-        ticket = Ticket.model_validate_json(Path(ticket_file).read_bytes())
-    except OSError as exc:
-        raise InputError(f"{ticket_file}: cannot read ({exc.strerror})") from exc
-    except ValidationError as exc:
-        raise InputError(
-            f'{ticket_file}: not a ticket (expected {{"id", "text", "product", "order_time", '
-            f'"merchant"?, "stream"?}}): {exc}'
-        ) from exc
-    merchant = ticket.merchant or services.settings.merchant
-    accounts = AccountsCatalog(services.catalog)
-    builder = EvidenceBuilder(
-        services.store,
-        services.catalog,
-        Ed25519Signer(services.settings.data_dir / "keys"),
-        EvidenceLimits.from_settings(services.settings),
-    )
-    desk = TicketDesk(services.catalog, accounts, builder, services.clip_url)
-    claims = desk.claims_in_force(ticket, merchant)
-    if not claims:
-        raise InputError(
-            f"no claims in force for ticket {ticket.id!r}: nothing said about product {ticket.product!r} "
-            f"on {merchant!r}'s streams before {ticket.order_time.isoformat()}"
-        )
-    moments = builder.fit(
-        [Moment(c.claim.stream_id, c.claim.t0, c.claim.t1, c.claim) for c in claims[:MAX_EVIDENCE]]
-    )
-    if not moments:
-        raise InputError(
-            f"ticket {ticket.id!r}: the best claim's clip is over the bundle bounds (ONRECORD_EVIDENCE_MAX_*)"
-        )
-    data, manifest = builder.build(merchant, moments, ticket_id=ticket.id)
-    info = builder.save(data, manifest)
-    accounts.add_bundle(info.bundle_id, merchant, ticket.id, summary(info.model_dump(mode="json")))
-    accounts.audit("cli", merchant, "evidence.created", info.bundle_id, {"ticket": ticket.id})
-    Path(output).write_bytes(data)
-    return info

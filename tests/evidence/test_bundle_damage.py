@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 from capture.archive import StreamArchive
-from capture.bundle_verify import BundleLimits, verify_bundle
 from capture.segmenter import PyAVSegmenter, SegmentData, open_input
+from evidence import layout
+from evidence.builder import EvidenceBuilder, Moment
+from evidence.signer import Ed25519Signer
+from evidence.verifier import BundleLimits, verify_bundle
 from models import Stream
-from pipeline.evidence import Ed25519Signer, EvidenceBuilder, Moment
 from storage.catalog import Catalog
 from storage.objects import LocalStore
 
@@ -80,7 +82,7 @@ def _damage(src: Path, dst: Path, change: Callable[[bytearray], None]) -> Path:
 
 
 def test_a_flipped_byte_in_a_stored_clip_is_a_crc_error_by_name(bundle: Path, tmp_path: Path) -> None:
-    clip = _entry(bundle, "clips/")
+    clip = _entry(bundle, layout.CLIPS)
     start, size = _data_offset(bundle, clip)
     bad = _damage(
         bundle, tmp_path / "bundle.zip", lambda b: b.__setitem__(start + size // 2, b[start + size // 2] ^ 1)
@@ -96,20 +98,22 @@ def test_a_flipped_byte_in_a_stored_clip_is_a_crc_error_by_name(bundle: Path, tm
 
 
 def test_a_deflated_entry_that_does_not_decompress_is_named(bundle: Path, tmp_path: Path) -> None:
-    start, size = _data_offset(bundle, "README.txt")
+    start, size = _data_offset(bundle, layout.README)
     bad = _damage(
         bundle, tmp_path / "b.zip", lambda b: b.__setitem__(slice(start, start + size), b"\xff" * size)
     )
     check = verify_bundle(bad)
     assert not check.ok
-    assert any(f.startswith(f"{bad}: entry README.txt is corrupt (") for f in check.failures), check.failures
+    assert any(f.startswith(f"{bad}: entry {layout.README} is corrupt (") for f in check.failures), (
+        check.failures
+    )
 
 
 def test_a_damaged_manifest_entry_is_named(bundle: Path, tmp_path: Path) -> None:
-    start, size = _data_offset(bundle, "manifest.json")
+    start, size = _data_offset(bundle, layout.MANIFEST)
     bad = _damage(bundle, tmp_path / "b.zip", lambda b: b.__setitem__(slice(start, start + 8), b"\xff" * 8))
     check = verify_bundle(bad)
-    assert not check.ok and check.failures[0].startswith(f"{bad}: entry manifest.json is corrupt (")
+    assert not check.ok and check.failures[0].startswith(f"{bad}: entry {layout.MANIFEST} is corrupt (")
 
 
 @pytest.mark.parametrize(
@@ -135,7 +139,7 @@ def test_a_missing_bundle_file_is_bad_input(tmp_path: Path) -> None:
 
 def _with_forged_first_copy(src: Path, dst: Path) -> str:
     """A ZIP holding a forged copy of a clip *before* the genuine one, under the same name."""
-    clip = _entry(src, "clips/")
+    clip = _entry(src, layout.CLIPS)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         zout.writestr(clip, b"forged clip an unzip user would see")
         for info in zin.infolist():
@@ -161,7 +165,7 @@ def test_a_name_stored_twice_fails(bundle: Path, tmp_path: Path) -> None:
 
 def _with_bomb(src: Path, dst: Path, megabytes: int) -> str:
     """The bundle with its clip replaced by `megabytes` MB of zeros (deflated to a few hundred kB)."""
-    clip = _entry(src, "clips/")
+    clip = _entry(src, layout.CLIPS)
     zero = bytes(1 << 20)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         for info in zin.infolist():
@@ -193,7 +197,7 @@ def test_declared_sizes_past_the_limits_fail_before_anything_is_decompressed(
 MEASURE = """
 import sys
 from pathlib import Path
-from capture.bundle_verify import verify_bundle
+from evidence.verifier import verify_bundle
 check = verify_bundle(Path(sys.argv[1]))
 # VmHWM: this process's peak RSS since exec (ru_maxrss would start from the forking parent's)
 hwm = next(ln for ln in open("/proc/self/status") if ln.startswith("VmHWM:"))
