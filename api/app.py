@@ -32,11 +32,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import routes_admin, routes_evidence, routes_review, routes_search, routes_streams, routes_tickets
 from api.context import ApiContext
 from api.errors import ERRORS
-from desk.review import UnknownClaimError
-from desk.tickets import TicketBusyError, TicketConflictError, UnknownStreamError
-from evidence.builder import BundleTooLargeError
-from models import CatalogError, InputError, OnRecordError, StorageError
-from pipeline.quotas import QuotaExceededError
+from models import (
+    BundleTooLargeError,
+    CatalogError,
+    InputError,
+    OnRecordError,
+    QuotaExceededError,
+    StorageError,
+    TicketBusyError,
+    TicketConflictError,
+    UnknownClaimError,
+    UnknownStreamError,
+)
 from pipeline.services import Services
 
 WEB = Path(__file__).parent / "web"

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from models import AuditEntry, Claim, InputError, ReviewDecision, ReviewItem, ReviewStatus
+from models import AuditEntry, Claim, ReviewDecision, ReviewItem, ReviewStatus, UnknownClaimError
 from storage.accounts import AccountsCatalog, claims_by_id, review_item_fields
 from storage.catalog import Catalog
 
 ClipUrl = Callable[[str, float, float], str]
-
-
-class UnknownClaimError(InputError):
-    """No such claim among the merchant's streams."""
 
 
 class ReviewDesk:

@@ -16,7 +16,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from evidence.builder import EvidenceBuilder, Moment
-from models import Claim, ClaimInForce, ClaimType, EvidenceInfo, InputError, Ticket, TicketResult
+from models import (
+    Claim,
+    ClaimInForce,
+    ClaimType,
+    EvidenceInfo,
+    InputError,
+    Ticket,
+    TicketBusyError,
+    TicketConflictError,
+    TicketResult,
+    UnknownStreamError,
+)
 from storage.accounts import AccountsCatalog
 from storage.catalog import Catalog
 
@@ -205,18 +216,6 @@ class TicketDesk:
         self.accounts.add_bundle(info.bundle_id, merchant, ticket.id, summary(info.model_dump(mode="json")))
         self.accounts.audit(actor, merchant, "evidence.created", info.bundle_id, {"ticket": ticket.id})
         return data, info
-
-
-class UnknownStreamError(InputError):
-    """The ticket names a stream the merchant does not have."""
-
-
-class TicketConflictError(InputError):
-    """The ticket id was used before for a different ticket."""
-
-
-class TicketBusyError(InputError):
-    """Another request is still answering this ticket id (409: retry later)."""
 
 
 def summary(info: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from capture.legal_hold import place_legal_hold
 from evidence import layout
 from evidence.signer import Ed25519Signer
 from models import (
+    BundleTooLargeError,
     ChainLink,
     Claim,
     EvidenceBundle,
@@ -84,10 +85,6 @@ class EvidenceLimits:
     max_span_s: float = 300.0  # one clip, padding included
     max_total_s: float = 900.0  # all clips, padding included
     max_bytes: int = 128 << 20  # the ZIP
-
-
-class BundleTooLargeError(InputError):
-    """The bundle would hold more bytes than the deployment allows (413)."""
 
 
 class EvidenceBuilder:

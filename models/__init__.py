@@ -2,6 +2,7 @@
 
 from models.claims import Claim, ClaimType, Product, Risk, RiskRule, Severity
 from models.errors import (
+    BundleTooLargeError,
     CaptureError,
     CatalogError,
     ClaimsError,
@@ -9,9 +10,14 @@ from models.errors import (
     InputError,
     ModelAssetError,
     OnRecordError,
+    QuotaExceededError,
     SearchIndexError,
     StorageError,
+    TicketBusyError,
+    TicketConflictError,
     TranscriptionError,
+    UnknownClaimError,
+    UnknownStreamError,
     VerificationError,
 )
 from models.evidence import (
@@ -48,6 +54,7 @@ __all__ = [
     "AudioChunk",
     "AuditEntry",
     "BundleCheck",
+    "BundleTooLargeError",
     "CaptureError",
     "CatalogError",
     "ChainLink",
@@ -69,6 +76,7 @@ __all__ = [
     "ModelAssetError",
     "OnRecordError",
     "Product",
+    "QuotaExceededError",
     "ReviewDecision",
     "ReviewItem",
     "ReviewStatus",
@@ -85,11 +93,15 @@ __all__ = [
     "StreamChain",
     "StreamInfo",
     "StreamStatus",
-    "VerifyReport",
     "Ticket",
+    "TicketBusyError",
+    "TicketConflictError",
     "TicketResult",
     "TranscriptionError",
+    "UnknownClaimError",
+    "UnknownStreamError",
     "Utterance",
     "VerificationError",
+    "VerifyReport",
     "Word",
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pipeline.settings import Settings
 from storage.catalog import Catalog
-from storage.quotas import Allowance, QuotaExceededError, QuotaLedger
+from storage.quotas import Allowance, QuotaLedger
 
-__all__ = ["ApiQuotas", "QuotaExceededError"]
+__all__ = ["ApiQuotas"]
 
 
 class ApiQuotas:

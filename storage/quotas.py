@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Column, Connection, Engine, Float, String, Table, and_, case, literal, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from models import CatalogError, OnRecordError
+from models import CatalogError, QuotaExceededError
 from storage.catalog import Catalog, metadata
 
 T = TypeVar("T")
@@ -81,14 +81,6 @@ class Allowance:
     @property
     def limited(self) -> bool:
         return self.per_hour > 0 or self.per_day > 0
-
-
-class QuotaExceededError(OnRecordError):
-    """A key has spent its allowance: `retry_after` whole seconds until the charge would pass."""
-
-    def __init__(self, message: str, action: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.action, self.retry_after = action, retry_after
 
 
 class _MissingRowsError(Exception):

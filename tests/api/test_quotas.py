@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
+from models import QuotaExceededError
 from storage.catalog import Catalog
-from storage.quotas import Allowance, QuotaExceededError, QuotaLedger
+from storage.quotas import Allowance, QuotaLedger
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -72,7 +73,8 @@ def test_charges_to_two_allowances_succeed_or_fail_together(ledger: QuotaLedger)
 WORKER = """
 import sys
 from storage.catalog import Catalog
-from storage.quotas import Allowance, QuotaExceededError, QuotaLedger
+from models import QuotaExceededError
+from storage.quotas import Allowance, QuotaLedger
 ledger = QuotaLedger(Catalog(sys.argv[1]))
 allowance = Allowance("bundles", per_hour=0.001, burst=10, per_day=0)
 paid = 0
