@@ -258,8 +258,8 @@ def _healthy(port: int) -> bool:
 def soak(args: argparse.Namespace) -> dict[str, Any]:
     from capture.verify import verify_stream
     from models import Role
-    from pipeline import tasks
-    from pipeline.celery_app import make_celery
+    from pipeline.distributed import tasks
+    from pipeline.distributed.app import make_celery
     from pipeline.services import Services
     from pipeline.settings import Settings
     from storage.accounts import AccountsCatalog

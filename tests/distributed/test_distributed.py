@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import tasks
-from pipeline.celery_app import make_celery
+from pipeline.distributed import tasks
+from pipeline.distributed.app import make_celery
+from pipeline.distributed.status import gather
 from pipeline.services import Services, load_products
 from pipeline.session import SessionRunner, new_stream
 from pipeline.settings import Settings
-from pipeline.status import gather
 from storage.work import WorkLedger
 from tests.capture.conftest import wait_for
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import tasks
-from pipeline.celery_app import make_celery
+from pipeline.distributed import tasks
+from pipeline.distributed.app import make_celery
 from pipeline.services import Services, load_products
 from pipeline.session import SessionRunner, new_stream
 from pipeline.settings import Settings

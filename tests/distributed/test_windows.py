@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.distributed import capture_file, index_ready, transcribe_next
+from pipeline.distributed.stages import capture_file, index_ready, transcribe_next
 from pipeline.services import Services, load_products
 from pipeline.session import SessionRunner, new_stream
 from pipeline.settings import Settings

@@ -19,10 +19,9 @@ from kombu import Exchange, Queue
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models import ConfigError
+from pipeline.distributed.queues import QUEUES, ROUTES
+from pipeline.distributed.tasks import register
 from pipeline.settings import Settings
-
-QUEUES = ("capture", "asr", "index")
-ROUTES = {"onrecord.capture": "capture", "onrecord.asr": "asr", "onrecord.index": "index"}
 
 
 class CelerySettings(BaseSettings):
@@ -33,7 +32,7 @@ class CelerySettings(BaseSettings):
     # longer than the longest acknowledged-late task (one 28-s window on a slow CPU, one index
     # batch); also how long a killed worker's task waits before it is delivered again
     visibility_timeout_s: int = 600
-    # how often the index worker looks for streams whose messages the broker lost (pipeline/sweeper.py)
+    # how often the index worker looks for streams whose messages the broker lost (pipeline/distributed/sweeper.py)
     sweep_s: float = 60.0
 
 
@@ -45,8 +44,6 @@ def make_celery(settings: Settings, tuning: CelerySettings | None = None) -> Cel
     tuning = tuning or CelerySettings()
     app = Celery("onrecord", broker=settings.broker_url, set_as_current=False)
     app.conf.update(_config(tuning))
-    from pipeline.tasks import register  # the tasks close over this app and these settings
-
     register(app, settings, tuning.sweep_s)
     return app
 
