@@ -27,7 +27,6 @@ from models.evidence import (
     EvidenceItem,
     EvidenceRequest,
     EvidenceSpan,
-    GapInfo,
     ReviewDecision,
     ReviewItem,
     ReviewStatus,
@@ -37,7 +36,7 @@ from models.evidence import (
     Ticket,
     TicketResult,
 )
-from models.media import AudioChunk, Gap, Manifest, Segment, Stream, StreamStatus, VerifyReport
+from models.media import AudioChunk, Gap, GapInfo, Manifest, Segment, Stream, StreamStatus, VerifyReport
 from models.search import SearchFilters, SearchHit
 from models.transcript import Correction, Utterance, Word
 

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.claims import Claim
-from models.media import Stream
+from models.media import GapInfo, Stream
 from models.transcript import Word
 
 _ID = r"^[A-Za-z0-9._-]{1,128}$"
@@ -51,13 +51,6 @@ class ApiKeyRequest(_Frozen):
 
 
 # streams -----------------------------------------------------------------------------------
-class GapInfo(_Frozen):
-    t0: float
-    t1: float
-    duration: float
-    reason: str
-
-
 class StreamInfo(_Frozen):
     """A stream as the API lists it: live or not, how much of it is recorded, and its gaps."""
 

@@ -92,8 +92,8 @@ def test_claims_before_and_after_a_gap_are_searchable_live(tmp_path, nginx_rtmp,
     report = verify_stream(services.store, "live")
     assert report.ok and len(report.gaps) == 1, report
     gap = report.gaps[0]
-    assert OUTAGE_S - 1.0 <= float(gap["duration"]) <= OUTAGE_S + 2.5
-    g0, g1 = float(gap["t0"]), float(gap["t1"])
+    assert OUTAGE_S - 1.0 <= gap.duration <= OUTAGE_S + 2.5
+    g0, g1 = gap.t0, gap.t1
     assert result.utterances > 0 and result.asr_dropped_s == 0
 
     def expected(truth_t: float) -> float:  # source time → stream time, either side of the gap
