@@ -63,7 +63,7 @@ class WorkerContext:
         return self._ledger
 
     def products(self, stream_id: str) -> list[Product]:
-        return [Product.model_validate(p) for p in self.ledger.products(stream_id)]
+        return self.ledger.products(stream_id)
 
     def transcriber(self, products: list[Product]) -> FasterWhisperTranscriber:
         """The process's one transcriber (model loaded once), corrected for these products."""
@@ -138,7 +138,7 @@ def register(app: Celery, settings: Settings, sweep_s: float = 60.0) -> None:
     ) -> int:
         ctx = context(settings)
         items = [Product.model_validate(p) for p in products or []]
-        ctx.ledger.open_stream(stream_id, [p.model_dump(mode="json") for p in items])
+        ctx.ledger.open_stream(stream_id, items)
         stream = new_stream(
             stream_id,
             source=source,

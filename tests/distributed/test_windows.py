@@ -34,7 +34,7 @@ def test_window_by_window_equals_in_process(clip: Path, tmp_path: Path) -> None:
 
     dist = Services(Settings(data_dir=tmp_path / "b", whisper_threads=1))
     ledger = WorkLedger(dist.catalog.engine).load()
-    ledger.open_stream("s", [p.model_dump(mode="json") for p in products])
+    ledger.open_stream("s", products)
     capture_file(dist, ledger, new_stream("s", source=str(clip), merchant="m"), clip, lambda: None)
     ledger.finish_capture("s")
     transcriber = dist.transcriber(products)
