@@ -25,6 +25,7 @@ from index_eval.catalog import (
     Item,
 )
 from models import Claim, ClaimType, Product, Risk, RiskRule, Utterance
+from pipeline.sample import SAMPLE_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 MEDICAL_OK = {"g22", "g23"}  # products whose pitch includes medical-claim lines
@@ -160,7 +161,7 @@ def iter_texts(n: int, seed: int = 11) -> Iterator[str]:
 
 def sample_stream() -> tuple[StreamData, list[Product]] | None:
     """The bundled sample stream's sentences as utterances (truth file, else the host script)."""
-    truth = ROOT / "samples" / "sample_stream.truth.json"
+    truth = SAMPLE_DIR / "sample_stream.truth.json"
     script = ROOT / "scripts" / "sample_stream_script.json"
     if truth.is_file():
         doc = json.loads(truth.read_text(encoding="utf-8"))

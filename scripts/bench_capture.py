@@ -36,12 +36,13 @@ from capture.reconnect import Backoff  # noqa: E402
 from capture.recorder import LiveRecorder, RecorderConfig  # noqa: E402
 from models import SearchFilters, Stream  # noqa: E402
 from pipeline.live import LiveResult, LiveSession  # noqa: E402
+from pipeline.sample import SAMPLE_DIR  # noqa: E402
 from pipeline.services import Services, load_products  # noqa: E402
 from pipeline.session import new_stream  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 from storage.objects import LocalStore  # noqa: E402
 
-SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or ROOT / "samples")
+SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or SAMPLE_DIR)
 CONFIG = RecorderConfig(segment_s=4.0, read_timeout_s=5.0, backoff=Backoff(0.2, 2.0, 1.0, 30.0))
 
 

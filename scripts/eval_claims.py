@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from claims import ClaimExtractor, TextEmbedder, extract_jsonl  # noqa: E402
 from claims.evaluation import score  # noqa: E402
+from pipeline.sample import SAMPLE_DIR  # noqa: E402
 
 
 def load_embedder(kind: str, models_dir: Path) -> TextEmbedder | None:
@@ -157,7 +158,7 @@ def type_matches(gold: list[list[str]], texts: list[str], ex: ClaimExtractor) ->
 
 
 def sample_check(ex: ClaimExtractor) -> dict[str, Any]:
-    truth = json.loads((ROOT / "samples" / "sample_stream.truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((SAMPLE_DIR / "sample_stream.truth.json").read_text(encoding="utf-8"))
     sents = truth["sentences"]
     asr = [json.loads(line) for line in (ROOT / "claims_dev" / "sample_asr.jsonl").open(encoding="utf-8")]
     return {

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline import commands  # noqa: E402
+from pipeline.sample import SAMPLE_DIR  # noqa: E402
 from pipeline.services import Services  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 from pipeline.truth import score_claims  # noqa: E402
@@ -32,7 +33,7 @@ def main() -> None:
     args = ap.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="onrecord-eval-"))
     services = Services(Settings(data_dir=data_dir))
-    samples = ROOT / "samples"
+    samples = SAMPLE_DIR
     truth = json.loads((samples / "sample_stream.truth.json").read_text(encoding="utf-8"))
     t = time.perf_counter()
     if services.catalog.get_stream("sample") is None:

@@ -35,9 +35,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from pipeline.sample import SAMPLE_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "sample_stream.mp4"
-PRODUCTS = ROOT / "samples" / "products.json"
+SAMPLE = SAMPLE_DIR / "sample_stream.mp4"
+PRODUCTS = SAMPLE_DIR / "products.json"
 BROKER = "redis://127.0.0.1:6379/13"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")

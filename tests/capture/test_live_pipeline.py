@@ -18,6 +18,7 @@ from capture.recorder import RecorderConfig
 from capture.verify import verify_stream
 from models import SearchFilters, SearchHit
 from pipeline.live import LiveResult, LiveSession
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services, load_products
 from pipeline.session import new_stream
 from pipeline.settings import Settings
@@ -25,7 +26,7 @@ from pipeline.settings import Settings
 from .conftest import manifest_of, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
-SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or Path(__file__).resolve().parents[2] / "samples")
+SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or SAMPLE_DIR)
 SAMPLE, TRUTH, PRODUCTS = (
     SAMPLES / n for n in ("sample_stream.mp4", "sample_stream.truth.json", "products.json")
 )
@@ -45,7 +46,7 @@ def _cut_point(sentences: list[dict], near: float) -> float:
 def test_claims_before_and_after_a_gap_are_searchable_live(tmp_path, nginx_rtmp, publish) -> None:
     if not (SAMPLE.exists() and TRUTH.exists()):
         pytest.skip(
-            "samples/sample_stream.mp4 and its truth file are not built (scripts/make_sample_stream.py)"
+            "pipeline/sample/sample_stream.mp4 and its truth file are not built (scripts/make_sample_stream.py)"
         )
     sentences = json.loads(TRUTH.read_text(encoding="utf-8"))["sentences"]
     cut = _cut_point(sentences, 29.0)

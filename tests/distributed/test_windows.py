@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.distributed.stages import capture_file, index_ready, transcribe_next
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services, load_products
 from pipeline.session import SessionRunner, new_stream
 from pipeline.settings import Settings
@@ -19,7 +20,7 @@ from storage.work import WorkLedger, work_cursors
 from .conftest import cut_sample
 
 pytestmark = pytest.mark.slow
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = SAMPLE_DIR
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,12 @@ from rapidfuzz import fuzz
 
 from models import SearchFilters
 from pipeline import commands
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services
 from pipeline.settings import Settings
 from pipeline.truth import score_claims
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = SAMPLE_DIR
 TOLERANCE = 1.5
 
 pytestmark = pytest.mark.slow
