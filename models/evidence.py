@@ -189,12 +189,29 @@ class TicketResult(_Frozen):
     created_at: datetime
 
 
+class StoredTicket(_Frozen):
+    """A ticket already answered, as the accounts catalog keeps it: the hash of the request that
+    made it (a repeat with other content is a conflict) and the answer given."""
+
+    request_sha256: str
+    result: TicketResult
+
+
 # review ------------------------------------------------------------------------------------
 class ReviewStatus(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
     ESCALATED = "escalated"
+
+
+class ReviewRecord(_Frozen):
+    """A claim's current review decision as stored (pending, with no reviewer, when none is)."""
+
+    status: ReviewStatus = ReviewStatus.PENDING
+    note: str = ""
+    reviewer: str | None = None
+    updated_at: datetime | None = None
 
 
 class ReviewDecision(_Frozen):

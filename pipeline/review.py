@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from models import AuditEntry, Claim, InputError, ReviewDecision, ReviewItem, ReviewStatus
+from models import AuditEntry, Claim, InputError, ReviewDecision, ReviewItem, ReviewRecord, ReviewStatus
 from storage.accounts import AccountsCatalog, claims_by_id, review_item_fields
 from storage.catalog import Catalog
 
@@ -36,7 +36,7 @@ class ReviewDesk:
         items = [self._item(c, decided.get(c.id)) for c in self.catalog.claims(stream_ids=ids, risky=True)]
         return [i for i in items if status is None or i.status == status]
 
-    def _item(self, claim: Claim, row: dict[str, object] | None) -> ReviewItem:
+    def _item(self, claim: Claim, row: ReviewRecord | None) -> ReviewItem:
         return ReviewItem(
             claim=claim,
             clip_url=self.clip_url(claim.stream_id, claim.t0, claim.t1),
@@ -53,7 +53,7 @@ class ReviewDesk:
 
     def decide(self, merchant: str, claim_id: str, decision: ReviewDecision, actor: str) -> ReviewItem:
         claim = self.claim(merchant, claim_id)
-        _, after = self.accounts.set_review(
+        after = self.accounts.set_review(
             merchant, claim.stream_id, claim.id, ReviewStatus(decision.status), decision.note, actor
         )
         return self._item(claim, after)
