@@ -53,10 +53,7 @@ def stream_info(ctx: Ctx, stream: Stream, manifest: Manifest | None) -> StreamIn
         recorded_s=round(recorded, 3),
         coverage=round(recorded / span, 4) if span else 0.0,
         segments=len(manifest.segments) if manifest else 0,
-        gaps=[
-            GapInfo(t0=g.t0, t1=g.t1, duration=round(g.t1 - g.t0, 3), reason=g.reason)
-            for g in (manifest.gaps if manifest else [])
-        ],
+        gaps=[GapInfo.of(g) for g in (manifest.gaps if manifest else [])],
         head=manifest.head if manifest else "",
         legal_hold=ctx.services.archive.legal_hold(stream.id) is not None,
         claims=len(claims),

@@ -58,4 +58,4 @@ def get_ticket(ticket_id: TicketId, ctx: Ctx, key: Agent) -> TicketResult:
     stored = ctx.accounts.get_ticket(key.merchant, ticket_id)
     if stored is None:
         raise HTTPException(404, f"unknown ticket {ticket_id!r}")
-    return TicketResult.model_validate(stored[1])
+    return stored.result

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from capture.archive import stream_prefix
-from storage.objects import ObjectStore
+from storage.objects import LegalHoldStore, ObjectStore
 
 
 def hold_key(stream_id: str) -> str:
@@ -31,8 +31,7 @@ def place_legal_hold(store: ObjectStore, stream_id: str, reason: str) -> dict[st
     if reason not in [r["reason"] for r in record["reasons"]]:
         record["reasons"].append({"reason": reason, "at": datetime.now(UTC).isoformat()})
     store.put(hold_key(stream_id), json.dumps(record, ensure_ascii=False, indent=1).encode())
-    lock = getattr(store, "set_legal_hold", None)
-    if callable(lock):  # object lock where the store has it (S3Store)
+    if isinstance(store, LegalHoldStore):  # object lock where the store has it (S3Store)
         for key in store.list(f"{stream_prefix(stream_id)}/"):
-            lock(key, True)
+            store.set_legal_hold(key, True)
     return record

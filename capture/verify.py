@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from capture import hash_chain
 from capture.archive import CorruptManifestError, load_manifest
-from models import Gap, InputError, StorageError, VerifyReport
+from models import Gap, GapInfo, InputError, StorageError, VerifyReport
 from storage.objects import ObjectStore
 
 _TIME_TOLERANCE = 0.05  # seconds between one entry's t1 and the next's t0
@@ -75,10 +75,7 @@ def verify_stream(store: ObjectStore, stream_id: str) -> VerifyReport:
         stream=stream_id,
         ok=not failures,
         segments=len(manifest.segments),
-        gaps=[
-            {"t0": g.t0, "t1": g.t1, "duration": round(g.t1 - g.t0, 3), "reason": g.reason}
-            for g in manifest.gaps
-        ],
+        gaps=[GapInfo.of(g) for g in manifest.gaps],
         recorded_s=round(recorded, 3),
         span_s=round(span, 3),
         coverage=round(recorded / span, 4) if span else 0.0,

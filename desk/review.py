@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from models import AuditEntry, Claim, ReviewDecision, ReviewItem, ReviewStatus, UnknownClaimError
+from models import (
+    AuditEntry,
+    Claim,
+    ReviewDecision,
+    ReviewItem,
+    ReviewRecord,
+    ReviewStatus,
+    UnknownClaimError,
+)
 from storage.accounts import AccountsCatalog, claims_by_id, review_item_fields
 from storage.catalog import Catalog
 
@@ -32,7 +40,7 @@ class ReviewDesk:
         items = [self._item(c, decided.get(c.id)) for c in self.catalog.claims(stream_ids=ids, risky=True)]
         return [i for i in items if status is None or i.status == status]
 
-    def _item(self, claim: Claim, row: dict[str, object] | None) -> ReviewItem:
+    def _item(self, claim: Claim, row: ReviewRecord | None) -> ReviewItem:
         return ReviewItem(
             claim=claim,
             clip_url=self.clip_url(claim.stream_id, claim.t0, claim.t1),
@@ -49,7 +57,7 @@ class ReviewDesk:
 
     def decide(self, merchant: str, claim_id: str, decision: ReviewDecision, actor: str) -> ReviewItem:
         claim = self.claim(merchant, claim_id)
-        _, after = self.accounts.set_review(
+        after = self.accounts.set_review(
             merchant, claim.stream_id, claim.id, ReviewStatus(decision.status), decision.note, actor
         )
         return self._item(claim, after)

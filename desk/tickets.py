@@ -167,9 +167,9 @@ class TicketDesk:
         stored = self.accounts.get_ticket(merchant, ticket.id)
         if stored is None:
             return None
-        if stored[0] != digest:
+        if stored.request_sha256 != digest:
             raise TicketConflictError(f"ticket {ticket.id!r} was already submitted with different content")
-        return TicketResult.model_validate(stored[1])
+        return stored.result
 
     def _answer(self, ticket: Ticket, merchant: str, actor: str, digest: str) -> tuple[TicketResult, bool]:
         claims = self.claims_in_force(ticket, merchant)

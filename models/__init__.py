@@ -33,17 +33,18 @@ from models.evidence import (
     EvidenceItem,
     EvidenceRequest,
     EvidenceSpan,
-    GapInfo,
     ReviewDecision,
     ReviewItem,
+    ReviewRecord,
     ReviewStatus,
     Role,
+    StoredTicket,
     StreamChain,
     StreamInfo,
     Ticket,
     TicketResult,
 )
-from models.media import AudioChunk, Gap, Manifest, Segment, Stream, StreamStatus, VerifyReport
+from models.media import AudioChunk, Gap, GapInfo, Manifest, Segment, Stream, StreamStatus, VerifyReport
 from models.search import SearchFilters, SearchHit
 from models.transcript import Correction, Utterance, Word
 
@@ -79,6 +80,7 @@ __all__ = [
     "QuotaExceededError",
     "ReviewDecision",
     "ReviewItem",
+    "ReviewRecord",
     "ReviewStatus",
     "Risk",
     "RiskRule",
@@ -89,6 +91,7 @@ __all__ = [
     "Segment",
     "Severity",
     "StorageError",
+    "StoredTicket",
     "Stream",
     "StreamChain",
     "StreamInfo",

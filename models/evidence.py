@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.claims import Claim
-from models.media import Stream
+from models.media import GapInfo, Stream
 from models.transcript import Word
 
 _ID = r"^[A-Za-z0-9._-]{1,128}$"
@@ -51,13 +51,6 @@ class ApiKeyRequest(_Frozen):
 
 
 # streams -----------------------------------------------------------------------------------
-class GapInfo(_Frozen):
-    t0: float
-    t1: float
-    duration: float
-    reason: str
-
-
 class StreamInfo(_Frozen):
     """A stream as the API lists it: live or not, how much of it is recorded, and its gaps."""
 
@@ -196,12 +189,29 @@ class TicketResult(_Frozen):
     created_at: datetime
 
 
+class StoredTicket(_Frozen):
+    """A ticket already answered, as the accounts catalog keeps it: the hash of the request that
+    made it (a repeat with other content is a conflict) and the answer given."""
+
+    request_sha256: str
+    result: TicketResult
+
+
 # review ------------------------------------------------------------------------------------
 class ReviewStatus(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
     ESCALATED = "escalated"
+
+
+class ReviewRecord(_Frozen):
+    """A claim's current review decision as stored (pending, with no reviewer, when none is)."""
+
+    status: ReviewStatus = ReviewStatus.PENDING
+    note: str = ""
+    reviewer: str | None = None
+    updated_at: datetime | None = None
 
 
 class ReviewDecision(_Frozen):

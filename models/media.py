@@ -107,6 +107,19 @@ class Manifest(_Frozen):
         return self.entries[-1].t1 if self.entries else 0.0
 
 
+class GapInfo(_Frozen):
+    """A gap as reports show it: its span on the stream clock, its length and why it happened."""
+
+    t0: float
+    t1: float
+    duration: float
+    reason: str
+
+    @classmethod
+    def of(cls, gap: Gap) -> GapInfo:
+        return cls(t0=gap.t0, t1=gap.t1, duration=round(gap.t1 - gap.t0, 3), reason=gap.reason)
+
+
 class VerifyReport(_Frozen):
     """The result of checking a stream's archive: the chain link by link, every segment's bytes, gaps
     and coverage (recorded seconds / wall-clock span). `failures` name the entry that failed."""
@@ -114,7 +127,7 @@ class VerifyReport(_Frozen):
     stream: str
     ok: bool
     segments: int
-    gaps: list[dict[str, float | str]] = Field(default_factory=list)
+    gaps: list[GapInfo] = Field(default_factory=list)
     recorded_s: float
     span_s: float
     coverage: float

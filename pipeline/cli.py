@@ -259,8 +259,9 @@ def worker(
     """Run a distributed worker (needs ONRECORD_BROKER_URL; run exactly one worker on the index queue)."""
     import os
 
-    from pipeline import tasks
-    from pipeline.celery_app import QUEUES, make_celery
+    from pipeline.distributed import tasks
+    from pipeline.distributed.app import make_celery
+    from pipeline.distributed.queues import QUEUES
 
     names = [q.strip() for q in queues.split(",") if q.strip()]
     if not names or any(q not in QUEUES for q in names):
@@ -290,12 +291,12 @@ def worker(
 @app.command()
 def status(json_: JsonOpt = False) -> None:
     """Streams with their lag, queue depths and workers (workers and queues need ONRECORD_BROKER_URL)."""
-    from pipeline.status import gather
+    from pipeline.distributed.status import gather
 
     services = _services()
     celery = None
     if services.settings.broker_url:
-        from pipeline.celery_app import make_celery
+        from pipeline.distributed.app import make_celery
 
         celery = make_celery(services.settings)
     st = gather(services, celery)
@@ -448,8 +449,8 @@ def _submitted(
     services = _services()
     if not services.settings.broker_url:
         return False
-    from pipeline.celery_app import make_celery
-    from pipeline.tasks import submit
+    from pipeline.distributed.app import make_celery
+    from pipeline.distributed.tasks import submit
 
     task = submit(
         make_celery(services.settings),

@@ -278,7 +278,7 @@ def print_verify(console: Console, report: VerifyReport) -> None:
         f"recorded {report.recorded_s:.1f}s of {report.span_s:.1f}s (coverage {report.coverage:.1%})"
     )
     for g in report.gaps:
-        console.print(f"  gap {g['t0']:.1f}–{g['t1']:.1f}s ({g['duration']}s): {g['reason']}")
+        console.print(f"  gap {g.t0:.1f}–{g.t1:.1f}s ({g.duration}s): {g.reason}")
     for f in report.failures:
         console.print(f"  [red]✗[/red] {f}")
     console.print(f"  chain head {report.head}")

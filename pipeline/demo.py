@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.console import Console
 
 from capture.archive import load_manifest
 from models import InputError, SearchFilters, StreamStatus
 from pipeline import commands
+from pipeline.sample import SAMPLE_PRODUCTS, SAMPLE_STREAM
 from pipeline.services import Services
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_ID = "sample"
 QUESTIONS = ("多久发货", "赠品是什么", "敏感肌能用吗")
 
 
 def run_demo(services: Services, out: Console, err: Console, *, fresh: bool = False) -> None:
-    media, products = SAMPLES / "sample_stream.mp4", SAMPLES / "products.json"
+    media, products = SAMPLE_STREAM, SAMPLE_PRODUCTS
     if not media.exists():
         raise InputError(f"the sample stream is missing ({media}); run scripts/make_sample_stream.py")
     manifest = load_manifest(services.store, SAMPLE_ID)

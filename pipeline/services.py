@@ -14,7 +14,8 @@ from models import InputError, Product
 from pipeline.settings import Settings
 from storage.accounts import AccountsCatalog
 from storage.catalog import Catalog
-from storage.objects import ObjectStore, make_store
+from storage.factory import make_store
+from storage.objects import ObjectStore
 
 __all__ = ["AccountsCatalog", "Services", "load_products"]  # AccountsCatalog: the API types with it
 

@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     # a claim on a ticket id older than ticket_claim_stale_s (its process died) may be taken over
     ticket_wait_s: float = 30.0
     ticket_claim_stale_s: float = 600.0
+    # distributed mode (pipeline/distributed/app.py): longer than the longest acknowledged-late task
+    # (one 28-s window on a slow CPU, one index batch); also how long a killed worker's task waits
+    # before it is delivered again
+    visibility_timeout_s: int = 600
+    # how often the index worker looks for streams whose messages the broker lost
+    # (pipeline/distributed/sweeper.py)
+    sweep_s: float = 60.0
 
     @property
     def models_dir(self) -> Path:

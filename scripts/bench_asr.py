@@ -1,7 +1,7 @@
 """Benchmark OnRecord's transcription against plain faster-whisper; prints one JSON line.
 
     .venv/bin/python scripts/bench_asr.py                       # CER on ../shared/realdata clips
-    .venv/bin/python scripts/bench_asr.py --pair samples/sample_stream.mp4 samples/sample_stream.truth.json \
+    .venv/bin/python scripts/bench_asr.py --pair pipeline/sample/sample_stream.mp4 pipeline/sample/sample_stream.truth.json \
         --pair onrecord-data/cache/long_stream/long_stream.wav onrecord-data/cache/long_stream/long_stream.truth.json
     .venv/bin/python scripts/bench_asr.py --rtf-minutes 10      # + RTF on the clips looped
 

@@ -32,6 +32,7 @@ from capture.reconnect import Backoff
 from capture.recorder import LiveRecorder, RecorderConfig
 from models import SearchFilters, Stream
 from pipeline.live import LiveResult, LiveSession
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services, load_products
 from pipeline.session import new_stream
 from pipeline.settings import Settings
@@ -39,7 +40,7 @@ from storage.objects import LocalStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or ROOT / "samples")
+SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or SAMPLE_DIR)
 CONFIG = RecorderConfig(segment_s=4.0, read_timeout_s=5.0, backoff=Backoff(0.2, 2.0, 1.0, 30.0))
 
 

@@ -31,16 +31,17 @@ from typing import Any
 import redis
 import sqlalchemy
 
-from pipeline import tasks
-from pipeline.celery_app import make_celery
+from pipeline.distributed import tasks
+from pipeline.distributed.app import make_celery
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services, load_products
 from pipeline.session import SessionRunner, new_stream
 from pipeline.settings import Settings
 from storage.work import WorkLedger
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "sample_stream.mp4"
-PRODUCTS = ROOT / "samples" / "products.json"
+SAMPLE = SAMPLE_DIR / "sample_stream.mp4"
+PRODUCTS = SAMPLE_DIR / "products.json"
 SAMPLE_S = 204.9
 BROKER = "redis://127.0.0.1:6379/14"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from capture.archive import load_manifest  # noqa: E402
 from index.analyzer import has_content  # noqa: E402
 from models import CatalogError, Utterance  # noqa: E402
+from pipeline.sample import SAMPLE_DIR  # noqa: E402
 from pipeline.services import Services  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 
@@ -239,7 +240,7 @@ def disk_full(media: Path, env: dict[str, str], work: Path, base: list[Utterance
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--file", type=Path, default=ROOT / "samples" / "sample_stream.mp4")
+    ap.add_argument("--file", type=Path, default=SAMPLE_DIR / "sample_stream.mp4")
     ap.add_argument("--cut", type=float, default=None, help="use only the first S seconds of the file")
     ap.add_argument("--points", type=int, default=10, help="kill points (at most 10)")
     ap.add_argument("--disk", default="1m,2m,3m", help="tmpfs sizes for disk-full runs ('' for none)")

@@ -35,6 +35,7 @@ from claims import ClaimExtractor, TextEmbedder, extract_jsonl
 from evals.claims.datasets import DEVSET, LIVECHAT_REVIEW, LIVECHAT_RISK_REVIEW, load_devset, load_sample_asr
 from evals.claims.review import claim_key, reading_before, reviewed_precision
 from evals.claims.scoring import score
+from pipeline.sample import SAMPLE_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,7 +125,7 @@ def type_matches(gold: list[list[str]], texts: list[str], ex: ClaimExtractor) ->
 
 
 def sample_check(ex: ClaimExtractor) -> dict[str, Any]:
-    truth = json.loads((ROOT / "samples" / "sample_stream.truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((SAMPLE_DIR / "sample_stream.truth.json").read_text(encoding="utf-8"))
     sents = truth["sentences"]
     asr = load_sample_asr()
     return {

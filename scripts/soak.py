@@ -35,9 +35,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from pipeline.sample import SAMPLE_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "sample_stream.mp4"
-PRODUCTS = ROOT / "samples" / "products.json"
+SAMPLE = SAMPLE_DIR / "sample_stream.mp4"
+PRODUCTS = SAMPLE_DIR / "products.json"
 BROKER = "redis://127.0.0.1:6379/13"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
@@ -258,8 +260,8 @@ def _healthy(port: int) -> bool:
 def soak(args: argparse.Namespace) -> dict[str, Any]:
     from capture.verify import verify_stream
     from models import Role
-    from pipeline import tasks
-    from pipeline.celery_app import make_celery
+    from pipeline.distributed import tasks
+    from pipeline.distributed.app import make_celery
     from pipeline.services import Services
     from pipeline.settings import Settings
     from storage.accounts import AccountsCatalog

@@ -32,7 +32,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from models import ApiKey, ApiKeyCreated, AuditEntry, CatalogError, Claim, ReviewItem, ReviewStatus, Role
+from models import (
+    ApiKey,
+    ApiKeyCreated,
+    AuditEntry,
+    CatalogError,
+    Claim,
+    ReviewRecord,
+    ReviewStatus,
+    Role,
+    StoredTicket,
+    TicketResult,
+)
 from storage.catalog import Catalog, metadata
 from storage.catalog import claims as claims_table
 from storage.quotas import create_tables, run_write
@@ -208,11 +219,13 @@ class AccountsCatalog:
         return dict(row[0]) if row else None
 
     # tickets -----------------------------------------------------------------------------
-    def get_ticket(self, merchant: str, ticket_id: str) -> tuple[str, dict[str, Any]] | None:
-        """(request hash, stored result) of a ticket already handled, else None."""
+    def get_ticket(self, merchant: str, ticket_id: str) -> StoredTicket | None:
+        """The request hash and stored result of a ticket already handled, else None."""
         cond = and_(tickets.c.merchant == merchant, tickets.c.id == ticket_id)
         row = self._run(lambda c: c.execute(select(tickets).where(cond)).first())
-        return (row.request_sha256, dict(row.doc)) if row else None
+        if row is None:
+            return None
+        return StoredTicket(request_sha256=row.request_sha256, result=TicketResult.model_validate(dict(row.doc)))
 
     def add_ticket(self, merchant: str, ticket_id: str, request_sha256: str, doc: dict[str, Any]) -> bool:
         """Store a ticket's result; False if another request stored this ticket id first."""
@@ -281,7 +294,7 @@ class AccountsCatalog:
         self._run(op)
 
     # reviews -----------------------------------------------------------------------------
-    def reviews(self, merchant: str, stream_ids: list[str]) -> dict[str, dict[str, Any]]:
+    def reviews(self, merchant: str, stream_ids: list[str]) -> dict[str, ReviewRecord]:
         """claim id → its current review row, for the given streams."""
         cond = and_(reviews.c.merchant == merchant, reviews.c.stream_id.in_(stream_ids))
         rows = self._run(lambda c: c.execute(select(reviews).where(cond)).all())
@@ -289,12 +302,12 @@ class AccountsCatalog:
 
     def set_review(
         self, merchant: str, stream_id: str, claim_id: str, status: ReviewStatus, note: str, actor: str
-    ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-        """Record a decision and its audit entry in one transaction; (before, after)."""
+    ) -> ReviewRecord:
+        """Record a decision and its audit entry in one transaction; returns the decision recorded."""
         now = datetime.now(UTC)
         after = {"status": status.value, "note": note, "reviewer": actor, "updated_at": now}
 
-        def op(conn: Any) -> dict[str, Any] | None:
+        def op(conn: Any) -> None:
             row = conn.execute(select(reviews).where(reviews.c.claim_id == claim_id)).first()
             before = _review(row._mapping) if row else None
             if row is None:
@@ -306,7 +319,7 @@ class AccountsCatalog:
             else:
                 conn.execute(update(reviews).where(reviews.c.claim_id == claim_id).values(**after))
             detail = {
-                "from": before["status"] if before else ReviewStatus.PENDING.value,
+                "from": (before.status if before else ReviewStatus.PENDING).value,
                 "to": status.value,
                 "note": note,
                 "stream": stream_id,
@@ -316,10 +329,10 @@ class AccountsCatalog:
                     **_audit_row(actor, merchant, f"review.{status.value}", claim_id, detail)
                 )
             )
-            return before
 
-        before = self._run(op)
-        return before, after
+
+        self._run(op)
+        return ReviewRecord.model_validate(after)
 
     # audit -------------------------------------------------------------------------------
     def audit(self, actor: str, merchant: str, action: str, target: str, detail: dict[str, Any]) -> None:
@@ -353,20 +366,14 @@ def _key(row: Any) -> ApiKey:
     return ApiKey.model_validate(data | {"created_at": _utc(data["created_at"])})
 
 
-def _review(row: Any) -> dict[str, Any]:
-    return {
-        "status": row["status"],
-        "note": row["note"],
-        "reviewer": row["reviewer"],
-        "updated_at": _utc(row["updated_at"]),
-    }
+def _review(row: Any) -> ReviewRecord:
+    fields = {k: row[k] for k in ("status", "note", "reviewer")}
+    return ReviewRecord.model_validate(fields | {"updated_at": _utc(row["updated_at"])})
 
 
-def review_item_fields(row: dict[str, Any] | None) -> dict[str, Any]:
-    """The ReviewItem fields of a stored review row (pending when there is none)."""
-    if row is None:
-        return {"status": ReviewStatus.PENDING}
-    return {k: row[k] for k in ReviewItem.model_fields if k in row}
+def review_item_fields(record: ReviewRecord | None) -> dict[str, Any]:
+    """The ReviewItem fields of a stored review (pending when there is none)."""
+    return (record or ReviewRecord()).model_dump()
 
 
 def claims_by_id(catalog: Catalog, ids: list[str]) -> list[Claim]:

@@ -1,4 +1,4 @@
-"""The object store protocol, its local-folder implementation and the factory.
+"""The object store protocol, its optional capabilities and the local-folder implementation.
 
 Keys are '/'-separated relative paths (``streams/s1/segments/000001.ts``). A key that tries to
 leave the store (``..``, absolute, backslashes) is refused, so ids coming from users cannot
@@ -13,10 +13,9 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
-from urllib.parse import urlparse
+from typing import Protocol, runtime_checkable
 
-from models import ConfigError, StorageError
+from models import StorageError
 
 _KEY_PART = re.compile(r"^[A-Za-z0-9._=-]+$")
 
@@ -45,6 +44,14 @@ class ObjectStore(Protocol):
     def local_path(self, key: str) -> Path | None:
         """A filesystem path for the key when the store is a local folder, else None."""
         ...
+
+
+@runtime_checkable
+class LegalHoldStore(ObjectStore, Protocol):
+    """A store that can lock objects against deletion (S3 object lock): `place_legal_hold` uses it
+    where the store has it; elsewhere the hold record alone keeps retention away."""
+
+    def set_legal_hold(self, key: str, on: bool) -> None: ...
 
 
 class LocalStore:
@@ -121,15 +128,3 @@ def _private_dirs(folder: Path) -> None:
     for part in reversed(missing):
         part.mkdir(mode=0o700, exist_ok=True)
         os.chmod(part, 0o700)
-
-
-def make_store(url: str) -> ObjectStore:
-    """Build the store a URL names: ``file:///path`` (or a bare path) or ``s3://bucket?endpoint=h:p``."""
-    parsed = urlparse(url)
-    if parsed.scheme in ("", "file"):
-        return LocalStore(Path(parsed.path if parsed.scheme else url))
-    if parsed.scheme == "s3":
-        from storage.s3 import S3Store  # the minio client is only needed for s3:// stores
-
-        return S3Store.from_url(url)
-    raise ConfigError(f"unsupported store URL {url!r}: expected file:// or s3://")

@@ -16,8 +16,6 @@ to `CONNECT_RETRY_S`; a transaction cut off midway raises CatalogError and its t
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -36,8 +34,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from models import CatalogError, Utterance
+from models import CatalogError, Product
 from storage.catalog import metadata
+from storage.work_cursor import StageCursor, worker_name
 from storage.work_tables import (
     AudioPiece,
     StreamProgress,
@@ -59,10 +58,6 @@ __all__ = [
 
 
 CONNECT_RETRY_S = 60.0  # how long a worker waits for the database before its task fails (and is retried)
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _now() -> datetime:
@@ -107,22 +102,24 @@ class WorkLedger:
             raise CatalogError(f"work ledger operation failed: {exc}") from exc
 
     # streams and audio ------------------------------------------------------
-    def open_stream(self, stream_id: str, products: list[dict[str, Any]]) -> None:
+    def open_stream(self, stream_id: str, products: list[Product]) -> None:
         """Register a stream for distributed processing (again: keeps its cursors, reopens capture)."""
+        rows = [p.model_dump(mode="json") for p in products]
         with self._tx() as c:
             c.execute(delete(work_streams).where(work_streams.c.stream_id == stream_id))
             c.execute(
                 insert(work_streams).values(
-                    stream_id=stream_id, products=products, capture_done=False, updated_at=_now()
+                    stream_id=stream_id, products=rows, capture_done=False, updated_at=_now()
                 )
             )
 
-    def products(self, stream_id: str) -> list[dict[str, Any]]:
+    def products(self, stream_id: str) -> list[Product]:
+        """The products the stream was opened with ([] for a stream the ledger does not know)."""
         with self._tx() as c:
             row = c.execute(
                 select(work_streams.c.products).where(work_streams.c.stream_id == stream_id)
             ).first()
-        return list(row[0]) if row else []
+        return [Product.model_validate(p) for p in row[0]] if row else []
 
     def finish_capture(self, stream_id: str, error: str | None = None) -> None:
         with self._tx() as c:
@@ -149,33 +146,11 @@ class WorkLedger:
                 )
             )
 
-    def pieces(self, stream_id: str, start: int, conn: Connection | None = None) -> list[AudioPiece]:
-        q = (
-            select(work_audio)
-            .where(work_audio.c.stream_id == stream_id, work_audio.c.n >= start)
-            .order_by(work_audio.c.n)
-        )
-        if conn is not None:
-            rows = conn.execute(q).all()
-        else:
-            with self._tx() as c:
-                rows = c.execute(q).all()
-        return [AudioPiece(r.stream_id, r.n, r.t0, r.samples, r.key) for r in rows]
-
-    def capture_done(self, stream_id: str, conn: Connection | None = None) -> bool:
-        q = select(work_streams.c.capture_done).where(work_streams.c.stream_id == stream_id)
-        if conn is not None:
-            row = conn.execute(q).first()
-        else:
-            with self._tx() as c:
-                row = c.execute(q).first()
-        return bool(row and row[0])
-
     # cursors ------------------------------------------------------------------
     @contextmanager
-    def cursor(self, stream_id: str, stage: str) -> Iterator[tuple[Connection, dict[str, Any]] | None]:
-        """Lock the stream's `stage` cursor for one transaction; yields (connection, state), or None
-        when another worker holds it. Whatever is written on the connection commits with the cursor."""
+    def cursor(self, stream_id: str, stage: str) -> Iterator[StageCursor | None]:
+        """Lock the stream's `stage` cursor for one transaction; yields it as a StageCursor, or None
+        when another worker holds it. Whatever is written through it commits with the cursor."""
         with self._tx() as c:
             exists = c.execute(
                 select(work_cursors.c.stream_id).where(
@@ -190,7 +165,7 @@ class WorkLedger:
                 .where(work_cursors.c.stream_id == stream_id, work_cursors.c.stage == stage)
                 .with_for_update(skip_locked=True)
             ).first()
-            yield (c, dict(row[0])) if row is not None else None
+            yield StageCursor(c, stream_id, stage, dict(row[0])) if row is not None else None
 
     def _create_cursor(self, stream_id: str, stage: str) -> None:
         try:
@@ -203,16 +178,6 @@ class WorkLedger:
         except CatalogError as exc:
             if not isinstance(exc.__cause__, IntegrityError):
                 raise  # created meanwhile by another worker: the row is what we need
-
-    @staticmethod
-    def save_cursor(
-        conn: Connection, stream_id: str, stage: str, state: dict[str, Any], t: float, done: bool
-    ) -> None:
-        conn.execute(
-            update(work_cursors)
-            .where(work_cursors.c.stream_id == stream_id, work_cursors.c.stage == stage)
-            .values(state=state, t=t, done=done, updated_at=_now())
-        )
 
     # windows ------------------------------------------------------------------
     def mark_running(self, stream_id: str, n: int, t0: float) -> None:
@@ -229,39 +194,6 @@ class WorkLedger:
                 )
             else:
                 c.execute(update(work_windows).where(cond).values(attempts=row[0] + 1, **values))
-
-    @staticmethod
-    def store_window(
-        conn: Connection, stream_id: str, n: int, t0: float, t1: float, utterances: list[Utterance]
-    ) -> None:
-        cond = and_(work_windows.c.stream_id == stream_id, work_windows.c.n == n)
-        conn.execute(
-            update(work_windows)
-            .where(cond)
-            .values(
-                t0=t0,
-                t1=t1,
-                status="done",
-                worker=worker_name(),
-                utterances=[u.model_dump(mode="json") for u in utterances],
-                finished_at=_now(),
-            )
-        )
-
-    def done_windows(
-        self, stream_id: str, start: int, conn: Connection
-    ) -> list[tuple[int, float, list[Utterance]]]:
-        rows = conn.execute(
-            select(work_windows.c.n, work_windows.c.t1, work_windows.c.utterances, work_windows.c.status)
-            .where(work_windows.c.stream_id == stream_id, work_windows.c.n >= start)
-            .order_by(work_windows.c.n)
-        ).all()
-        out: list[tuple[int, float, list[Utterance]]] = []
-        for n, t1, utts, status in rows:
-            if n != start + len(out) or status != "done":
-                break  # stitch only up to the first window not yet transcribed
-            out.append((n, float(t1), [Utterance.model_validate(u) for u in utts]))
-        return out
 
     def windows(self, stream_id: str) -> list[dict[str, Any]]:
         with self._tx() as c:

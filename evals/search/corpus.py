@@ -17,8 +17,9 @@ from pathlib import Path
 
 from evals.search.catalog import Item, load_catalog
 from models import Claim, ClaimType, Product, Risk, RiskRule, Utterance
+from pipeline.sample import SAMPLE_DIR
 
-ROOT = Path(__file__).resolve().parents[2]  # the source checkout: samples/, scripts/
+ROOT = Path(__file__).resolve().parents[2]  # the source checkout: scripts/
 MEDICAL_OK = {"g22", "g23"}  # products whose pitch includes medical-claim lines
 
 
@@ -152,7 +153,7 @@ def iter_texts(n: int, seed: int = 11) -> Iterator[str]:
 
 def sample_stream() -> tuple[StreamData, list[Product]] | None:
     """The bundled sample stream's sentences as utterances (truth file, else the host script)."""
-    truth = ROOT / "samples" / "sample_stream.truth.json"
+    truth = SAMPLE_DIR / "sample_stream.truth.json"
     script = ROOT / "scripts" / "sample_stream_script.json"
     if truth.is_file():
         doc = json.loads(truth.read_text(encoding="utf-8"))

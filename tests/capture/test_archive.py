@@ -84,7 +84,11 @@ def test_gap_is_part_of_the_chain(local_store, tone_video) -> None:
     archive.append_gap(archive.end, archive.end + 5.0, "source disconnected")
     _record(local_store, tone_video)  # the source came back: recording continues after the gap
     report = verify_stream(local_store, "s1")
-    assert report.ok and report.gaps[0]["duration"] == 5.0
+    assert report.ok and report.gaps[0].duration == 5.0
+    # `onrecord verify --json` and GET /v1/streams/{id}/verify serialise the typed gap as before
+    for dumped in (report.model_dump(), report.model_dump(mode="json")):
+        gap = dumped["gaps"][0]
+        assert list(gap) == ["t0", "t1", "duration", "reason"] and gap["reason"] == "source disconnected"
     assert report.coverage == pytest.approx(24 / 29, abs=0.02)
     m = load_manifest(local_store, "s1").model_dump()
     m["entries"] = [e for e in m["entries"] if e["kind"] != "gap"]  # hide the gap: the chain must break
@@ -101,7 +105,7 @@ def test_a_failed_recording_marks_its_hole_and_status_in_the_chain(local_store, 
     assert m.stream.status == "failed" and "disk full" in (m.stream.error or "")
     assert m.gaps[-1].t0 == end and m.gaps[-1].t1 == end + 3.0 and "disk full" in m.gaps[-1].reason
     report = verify_stream(local_store, "s1")
-    assert report.ok and report.gaps[-1]["reason"].startswith("recording failed")
+    assert report.ok and report.gaps[-1].reason.startswith("recording failed")
     assert "#EXT-X-ENDLIST" in local_store.get("streams/s1/index.m3u8").decode()
 
 

@@ -18,6 +18,7 @@ from capture.recorder import RecorderConfig
 from capture.verify import verify_stream
 from models import SearchFilters, SearchHit
 from pipeline.live import LiveResult, LiveSession
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services, load_products
 from pipeline.session import new_stream
 from pipeline.settings import Settings
@@ -25,7 +26,7 @@ from pipeline.settings import Settings
 from .conftest import manifest_of, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
-SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or Path(__file__).resolve().parents[2] / "samples")
+SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or SAMPLE_DIR)
 SAMPLE, TRUTH, PRODUCTS = (
     SAMPLES / n for n in ("sample_stream.mp4", "sample_stream.truth.json", "products.json")
 )
@@ -45,7 +46,7 @@ def _cut_point(sentences: list[dict], near: float) -> float:
 def test_claims_before_and_after_a_gap_are_searchable_live(tmp_path, nginx_rtmp, publish) -> None:
     if not (SAMPLE.exists() and TRUTH.exists()):
         pytest.skip(
-            "samples/sample_stream.mp4 and its truth file are not built (scripts/make_sample_stream.py)"
+            "pipeline/sample/sample_stream.mp4 and its truth file are not built (scripts/make_sample_stream.py)"
         )
     sentences = json.loads(TRUTH.read_text(encoding="utf-8"))["sentences"]
     cut = _cut_point(sentences, 29.0)
@@ -92,8 +93,8 @@ def test_claims_before_and_after_a_gap_are_searchable_live(tmp_path, nginx_rtmp,
     report = verify_stream(services.store, "live")
     assert report.ok and len(report.gaps) == 1, report
     gap = report.gaps[0]
-    assert OUTAGE_S - 1.0 <= float(gap["duration"]) <= OUTAGE_S + 2.5
-    g0, g1 = float(gap["t0"]), float(gap["t1"])
+    assert OUTAGE_S - 1.0 <= gap.duration <= OUTAGE_S + 2.5
+    g0, g1 = gap.t0, gap.t1
     assert result.utterances > 0 and result.asr_dropped_s == 0
 
     def expected(truth_t: float) -> float:  # source time → stream time, either side of the gap

@@ -20,13 +20,14 @@ from capture.archive import StreamArchive
 from capture.segmenter import PyAVSegmenter, SegmentData
 from models import Utterance
 from pipeline.live import LiveSession
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services
 from pipeline.session import new_stream
 from pipeline.settings import Settings
 from tests.conftest import make_media
 
 pytestmark = pytest.mark.slow
-SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or Path(__file__).resolve().parents[2] / "samples")
+SAMPLES = Path(os.environ.get("ONRECORD_SAMPLE_DIR") or SAMPLE_DIR)
 SAMPLE, TRUTH = SAMPLES / "sample_stream.mp4", SAMPLES / "sample_stream.truth.json"
 
 
@@ -37,7 +38,7 @@ def _chars(text: str) -> set[str]:
 def test_audio_archived_but_not_transcribed_before_a_kill_is_transcribed_on_restart(tmp_path) -> None:
     if not (SAMPLE.exists() and TRUTH.exists()):
         pytest.skip(
-            "samples/sample_stream.mp4 and its truth file are not built (scripts/make_sample_stream.py)"
+            "pipeline/sample/sample_stream.mp4 and its truth file are not built (scripts/make_sample_stream.py)"
         )
     sentences = json.loads(TRUTH.read_text(encoding="utf-8"))["sentences"]
     part = tmp_path / "part.mp4"

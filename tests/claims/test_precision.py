@@ -16,6 +16,7 @@ from claims import ClaimExtractor
 from claims.engine import REPAIRER
 from claims.text import canonicalise
 from models import Utterance
+from pipeline.sample import SAMPLE_DIR
 
 EX = ClaimExtractor(learned=False)
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,8 +94,8 @@ def test_products_file_attributes_the_sample_stream() -> None:
     """The bundled products file through the pipeline's loader; the product flow over the stream."""
     from pipeline.services import load_products
 
-    products = load_products(ROOT / "samples" / "products.json")
-    truth = json.loads((ROOT / "samples" / "sample_stream.truth.json").read_text(encoding="utf-8"))
+    products = load_products(SAMPLE_DIR / "products.json")
+    truth = json.loads((SAMPLE_DIR / "sample_stream.truth.json").read_text(encoding="utf-8"))
     utts = [
         Utterance(id=f"u{s['i']}", stream_id="sample", t0=s["start"], t1=s["end"], text=s["text"])
         for s in truth["sentences"]
@@ -110,7 +111,7 @@ def test_products_file_attributes_the_sample_stream() -> None:
 def test_every_sample_promise_is_extracted_from_the_script_text() -> None:
     """The sample's own sentences (no ASR): every ground-truth claim, each item of a gift list and
     each audience of a list its own claim, with its value."""
-    truth = json.loads((ROOT / "samples" / "sample_stream.truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((SAMPLE_DIR / "sample_stream.truth.json").read_text(encoding="utf-8"))
     ex = ClaimExtractor(learned=False)
     missing = []
     for s in truth["sentences"]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from claims import RISK_SPECS, ClaimExtractor
 from models import Product, RiskRule, Severity, Utterance
+from pipeline.sample import SAMPLE_DIR
 
 EX = ClaimExtractor(learned=False)
 
@@ -120,7 +120,7 @@ def test_a_strong_word_makes_its_sentence_selling() -> None:
 
 
 def test_sample_stream_risks_are_kept_and_its_plain_sentences_stay_clean() -> None:
-    truth = json.loads((Path(__file__).resolve().parents[2] / "samples" / "sample_stream.truth.json").read_text("utf-8"))
+    truth = json.loads((SAMPLE_DIR / "sample_stream.truth.json").read_text("utf-8"))
     for s in truth["sentences"]:
         found = {r.rule.value for r in EX.extract_text(s["text"])[1]}
         assert set(s["risks"]) <= found if s["risks"] else not found, s["text"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services
 from pipeline.settings import Settings
 from storage.work import WorkLedger
@@ -24,7 +25,7 @@ from tests.storage.conftest import s3_endpoint  # noqa: F401  (fixture)
 REDIS_URL = "redis://127.0.0.1:6379/15"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ONRECORD = str(Path(sys.executable).with_name("onrecord"))
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = SAMPLE_DIR
 STREAM = "room-1"  # the stream the single-clip tests submit
 
 

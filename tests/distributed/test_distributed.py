@@ -17,17 +17,18 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import tasks
-from pipeline.celery_app import make_celery
+from pipeline.distributed import tasks
+from pipeline.distributed.app import make_celery
+from pipeline.distributed.status import gather
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services, load_products
 from pipeline.session import SessionRunner, new_stream
 from pipeline.settings import Settings
-from pipeline.status import gather
 from storage.work import WorkLedger
 from tests.capture.conftest import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = SAMPLE_DIR
 STARTS = {"room-a": 0.0, "room-b": 60.0, "room-c": 120.0}  # where in the sample each room begins
 RECORD_S = 38.0
 TOLERANCE = 1.5

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import tasks
-from pipeline.celery_app import make_celery
+from pipeline.distributed import tasks
+from pipeline.distributed.app import make_celery
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services, load_products
 from pipeline.session import SessionRunner, new_stream
 from pipeline.settings import Settings
@@ -19,7 +20,7 @@ from tests.capture.conftest import wait_for
 from tests.distributed.conftest import STREAM, complete, deploy, in_flight
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = SAMPLE_DIR
 Result = tuple[list[tuple[str, str]], list[tuple[str, str, str, str | None]]]
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from pipeline import tasks
-from pipeline.celery_app import QUEUES, make_celery
+from pipeline.distributed import tasks
+from pipeline.distributed.app import make_celery
+from pipeline.distributed.queues import QUEUES
 from tests.capture.conftest import wait_for
 from tests.distributed.conftest import ONRECORD, SAMPLES, STREAM, complete, deploy, in_flight
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.distributed import capture_file, index_ready, transcribe_next
+from pipeline.distributed.stages import capture_file, index_ready, transcribe_next
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services, load_products
 from pipeline.session import SessionRunner, new_stream
 from pipeline.settings import Settings
@@ -19,7 +20,7 @@ from storage.work import WorkLedger, work_cursors
 from .conftest import cut_sample
 
 pytestmark = pytest.mark.slow
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = SAMPLE_DIR
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def test_window_by_window_equals_in_process(clip: Path, tmp_path: Path) -> None:
 
     dist = Services(Settings(data_dir=tmp_path / "b", whisper_threads=1))
     ledger = WorkLedger(dist.catalog.engine).load()
-    ledger.open_stream("s", [p.model_dump(mode="json") for p in products])
+    ledger.open_stream("s", products)
     capture_file(dist, ledger, new_stream("s", source=str(clip), merchant="m"), clip, lambda: None)
     ledger.finish_capture("s")
     transcriber = dist.transcriber(products)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+from pipeline.sample import SAMPLE_DIR
+
+SAMPLES = SAMPLE_DIR
 ONRECORD = [sys.executable, "-m", "pipeline.cli"]
 
 

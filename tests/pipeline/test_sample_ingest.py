@@ -11,10 +11,11 @@ from rapidfuzz import fuzz
 from evals.sample import score_claims
 from models import SearchFilters
 from pipeline import commands
+from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services
 from pipeline.settings import Settings
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = SAMPLE_DIR
 TOLERANCE = 1.5
 
 pytestmark = pytest.mark.slow

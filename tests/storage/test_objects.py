@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from models import StorageError
-from storage.objects import LocalStore, make_store
+from storage.factory import make_store
+from storage.objects import LegalHoldStore, LocalStore
+from storage.s3 import S3Store
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -55,3 +57,7 @@ def test_make_store_rejects_unknown_scheme() -> None:
 
     with pytest.raises(ConfigError, match="unsupported store URL"):
         make_store("ftp://x/y")
+
+
+def test_legal_hold_is_a_capability_of_the_s3_store_only(store) -> None:
+    assert isinstance(store, LegalHoldStore) == isinstance(store, S3Store)

@@ -10,7 +10,7 @@ from capture.archive import StreamArchive
 from capture.legal_hold import place_legal_hold
 from capture.retention import apply_retention
 from models import StorageError, Stream
-from storage.objects import make_store
+from storage.factory import make_store
 
 OLD = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.sample import SAMPLE_DIR
 from transcribe.assets import ensure_whisper_model
 from transcribe.transcriber import FasterWhisperTranscriber
 
 REPO = Path(__file__).resolve().parents[2]
 REALDATA = REPO.parent / "shared" / "realdata"
-SAMPLE = REPO / "samples" / "sample_stream.mp4"
-SAMPLE_TRUTH = REPO / "samples" / "sample_stream.truth.json"
+SAMPLE = SAMPLE_DIR / "sample_stream.mp4"
+SAMPLE_TRUTH = SAMPLE_DIR / "sample_stream.truth.json"
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,9 @@ import threading
 
 from celery import Celery
 
+from pipeline.distributed.status import queue_depths
 from pipeline.services import Services
 from pipeline.settings import Settings
-from pipeline.status import queue_depths
 from storage.work import StreamProgress, WorkLedger
 
 log = logging.getLogger("onrecord.sweeper")

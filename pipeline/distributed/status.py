@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import Celery
 
-from pipeline.celery_app import QUEUES
+from pipeline.distributed.queues import QUEUES
 from pipeline.services import Services
 from storage.work import WorkLedger
 

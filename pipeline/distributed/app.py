@@ -16,42 +16,25 @@ from typing import Any
 
 from celery import Celery
 from kombu import Exchange, Queue
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models import ConfigError
+from pipeline.distributed.queues import QUEUES, ROUTES
+from pipeline.distributed.tasks import register
 from pipeline.settings import Settings
 
-QUEUES = ("capture", "asr", "index")
-ROUTES = {"onrecord.capture": "capture", "onrecord.asr": "asr", "onrecord.index": "index"}
 
-
-class CelerySettings(BaseSettings):
-    """Tuning of the distributed mode (env prefix ONRECORD_)."""
-
-    model_config = SettingsConfigDict(env_prefix="ONRECORD_", extra="ignore")
-
-    # longer than the longest acknowledged-late task (one 28-s window on a slow CPU, one index
-    # batch); also how long a killed worker's task waits before it is delivered again
-    visibility_timeout_s: int = 600
-    # how often the index worker looks for streams whose messages the broker lost (pipeline/sweeper.py)
-    sweep_s: float = 60.0
-
-
-def make_celery(settings: Settings, tuning: CelerySettings | None = None) -> Celery:
+def make_celery(settings: Settings) -> Celery:
     """The Celery app for `settings.broker_url`, with the OnRecord tasks registered.
     Raises ConfigError when no broker is configured (the embedded mode needs none)."""
     if not settings.broker_url:
         raise ConfigError("distributed mode needs ONRECORD_BROKER_URL (e.g. redis://host:6379/0)")
-    tuning = tuning or CelerySettings()
     app = Celery("onrecord", broker=settings.broker_url, set_as_current=False)
-    app.conf.update(_config(tuning))
-    from pipeline.tasks import register  # the tasks close over this app and these settings
-
-    register(app, settings, tuning.sweep_s)
+    app.conf.update(_config(settings))
+    register(app, settings, settings.sweep_s)
     return app
 
 
-def _config(tuning: CelerySettings) -> dict[str, Any]:
+def _config(settings: Settings) -> dict[str, Any]:
     return {
         "task_queues": [Queue(q, Exchange(q, type="direct"), routing_key=q) for q in QUEUES],
         "task_default_queue": "asr",
@@ -68,7 +51,7 @@ def _config(tuning: CelerySettings) -> dict[str, Any]:
         # a task running when the broker goes away finishes (its window commits in the database);
         # the redelivered message then finds the cursor moved on, so nothing is done twice
         "worker_cancel_long_running_tasks_on_connection_loss": False,
-        "broker_transport_options": {"visibility_timeout": tuning.visibility_timeout_s},
+        "broker_transport_options": {"visibility_timeout": settings.visibility_timeout_s},
         "task_publish_retry_policy": {
             "max_retries": None,
             "interval_start": 0.5,

@@ -181,12 +181,11 @@ def transcribe_next(
     with ledger.cursor(stream_id, "asr") as held:
         if held is None:
             return AsrStep(busy=True)
-        conn, state = held
-        cur = _Cursor.of(state)
+        cur = _Cursor.of(held.state)
         freed = _free_audio(services, stream_id, cur)  # committed with the cursor on every path below
         while True:
-            captured = ledger.capture_done(stream_id, conn)  # before the pieces: all of them are in
-            pieces = ledger.pieces(stream_id, cur.piece, conn)
+            captured = held.capture_done()  # before the pieces: all of them are in
+            pieces = held.pieces(cur.piece)
             starts_run = cur.run_t0 is None or cur.offset > 0
             run, after_gap = _run_of(pieces, None if starts_run else _position(cur))
             if cur.run_t0 is None and run:
@@ -195,13 +194,13 @@ def transcribe_next(
             size = int(transcriber.cutter.options.window_s * SAMPLE_RATE)
             if avail < size and after_gap is None and not captured:
                 if freed:
-                    ledger.save_cursor(conn, stream_id, "asr", cur.state(), cur.t, False)
+                    held.save(cur.state(), cur.t, False)
                 return AsrStep()  # wait for more audio
             if avail <= 0 and after_gap is not None:  # the run is used up: a new run after the gap
                 cur = _Cursor(piece=after_gap.n, window=cur.window, t=cur.t, freed=cur.freed)
                 continue
             if avail <= 0:
-                ledger.save_cursor(conn, stream_id, "asr", cur.state(), cur.t, True)
+                held.save(cur.state(), cur.t, True)
                 return AsrStep(done=True)
             n, t0 = cur.window, _position(cur)
             utts, cut = _transcribe_window(
@@ -209,8 +208,8 @@ def transcribe_next(
             )
             _advance(cur, run, cut)
             cur.window, cur.t = n + 1, _position(cur)
-            ledger.store_window(conn, stream_id, n, t0, cur.t, utts)
-            ledger.save_cursor(conn, stream_id, "asr", cur.state(), cur.t, False)
+            held.store_window(n, t0, cur.t, utts)
+            held.save(cur.state(), cur.t, False)
             return AsrStep(window=n)
 
 
@@ -288,24 +287,24 @@ def index_ready(services: Services, ledger: WorkLedger, stream_id: str, extracto
     with ledger.cursor(stream_id, "index") as held:
         if held is None:
             return -1
-        conn, state = held
+        state = held.state
         start = int(state.get("window", 0))
-        windows = ledger.done_windows(stream_id, start, conn)
+        windows = held.done_windows(start)
         if not windows:
             return 0
         stream = services.catalog.get_stream(stream_id)
         if stream is None:
             raise InputError(f"stream {stream_id!r} is not in the catalog")
-        products = [Product.model_validate(p) for p in ledger.products(stream_id)]
+        products = ledger.products(stream_id)
         runner = SessionRunner(services, stream, products)
         extractor = extractor_for(products)
         extractor.current_product = state.get("product")  # the product being sold carries over
         t = float(state.get("t", 0.0))
-        for _, t1, utts in windows:
-            for utt in utts:
+        for window in windows:
+            for utt in window.utterances:
                 runner.process_utterance(utt, extractor)
-            t = max(t, t1)
+            t = max(t, window.t1)
         services.index.save()  # before the cursor moves: a crash here redoes the batch (same ids)
         new = {"window": start + len(windows), "product": extractor.current_product, "t": t}
-        ledger.save_cursor(conn, stream_id, "index", new, t, False)
+        held.save(new, t, False)
         return len(windows)

@@ -24,11 +24,11 @@ from celery import Celery, Task, signals
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import CatalogError, Product, StorageError
-from pipeline.distributed import capture_file, capture_live, index_ready, transcribe_next
+from pipeline.distributed.stages import capture_file, capture_live, index_ready, transcribe_next
+from pipeline.distributed.sweeper import Sweeper
 from pipeline.services import Services, load_products
 from pipeline.session import new_stream
 from pipeline.settings import Settings
-from pipeline.sweeper import Sweeper
 from storage.work import WorkLedger
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class WorkerContext:
         return self._ledger
 
     def products(self, stream_id: str) -> list[Product]:
-        return [Product.model_validate(p) for p in self.ledger.products(stream_id)]
+        return self.ledger.products(stream_id)
 
     def transcriber(self, products: list[Product]) -> FasterWhisperTranscriber:
         """The process's one transcriber (model loaded once), corrected for these products."""
@@ -112,7 +112,7 @@ def warm_on_start(queues: list[str]) -> None:
 
 def register(app: Celery, settings: Settings, sweep_s: float = 60.0) -> None:
     """Define the tasks on `app`; their per-process state is built from `settings` on first use. The
-    worker that serves `index` also runs the sweeper (every `sweep_s`; see pipeline/sweeper.py)."""
+    worker that serves `index` also runs the sweeper (every `sweep_s`; see pipeline/distributed/sweeper.py)."""
 
     @signals.worker_process_init.connect(weak=False)
     def _warm_child(**_: Any) -> None:
@@ -138,7 +138,7 @@ def register(app: Celery, settings: Settings, sweep_s: float = 60.0) -> None:
     ) -> int:
         ctx = context(settings)
         items = [Product.model_validate(p) for p in products or []]
-        ctx.ledger.open_stream(stream_id, [p.model_dump(mode="json") for p in items])
+        ctx.ledger.open_stream(stream_id, items)
         stream = new_stream(
             stream_id,
             source=source,
