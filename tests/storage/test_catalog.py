@@ -51,3 +51,22 @@ def test_stream_time_zone_is_kept_as_the_same_instant(tmp_path) -> None:
     cat.upsert_stream(Stream(id="s8", started_at=started))
     got = cat.get_stream("s8")
     assert got is not None and got.started_at == started and got.started_at.hour == 12
+
+
+def test_any_process_creates_the_whole_schema(tmp_path) -> None:
+    """A process that imports only the catalog (the CLI's ingest) creates every table of the deployment,
+    so a later process (the API, a worker, a reader on a full disk) never has one left to create."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from storage import accounts, quotas, work_tables  # every module that defines tables
+    from storage.catalog import metadata
+
+    assert {"api_keys", "rate_buckets", "work_windows"} <= set(metadata.tables), (accounts, quotas, work_tables)
+    db = tmp_path / "catalog.sqlite3"
+    code = f"from storage.catalog import Catalog; Catalog('sqlite:///{db}').load()"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    with sqlite3.connect(db) as conn:
+        made = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+    assert set(metadata.tables) <= made, sorted(set(metadata.tables) - made)
