@@ -16,6 +16,8 @@ from capture import hash_chain
 from models import Gap, InputError, Manifest, Segment, StorageError, Stream, StreamStatus
 from storage.objects import ObjectStore, check_key
 
+RESERVE_MIN = 64 * 1024  # bytes
+
 
 def stream_prefix(stream_id: str) -> str:
     if "/" in stream_id:
@@ -71,6 +73,7 @@ class StreamArchive:
         self.store = store
         self.manifest = manifest
         self._next_seq = self._first_free_seq()
+        self._reserved = 0  # bytes of the reserve object now in a local store (0: none)
 
     @classmethod
     def open(cls, store: ObjectStore, stream: Stream) -> StreamArchive:
@@ -153,6 +156,7 @@ class StreamArchive:
 
     def finish(self, status: StreamStatus = StreamStatus.FINISHED, error: str | None = None) -> None:
         self.set_status(status, error)
+        self._drop_reserve()
 
     def fail(self, reason: str, t: float | None = None) -> bool:
         """End the recording as failed because of `reason` (a write that failed, a store that went away).
@@ -163,6 +167,7 @@ class StreamArchive:
         every segment it references still verifies, and this returns False instead of raising a second
         error that would hide the first.
         """
+        self._drop_reserve()  # the room kept for exactly this last manifest on a full disk
         try:
             if t is not None and t - self.end > 0.05:
                 self.append_gap(self.end, t, f"recording failed: {reason}")
@@ -186,8 +191,35 @@ class StreamArchive:
         self._write_manifest()
 
     def _write_manifest(self) -> None:
-        self.store.put(manifest_key(self.stream_id), self.manifest.model_dump_json(indent=1).encode())
-        self.store.put(f"{stream_prefix(self.stream_id)}/index.m3u8", hls_playlist(self.manifest).encode())
+        manifest = self.manifest.model_dump_json(indent=1).encode()
+        playlist = hls_playlist(self.manifest).encode()
+        self.store.put(manifest_key(self.stream_id), manifest)
+        self.store.put(f"{stream_prefix(self.stream_id)}/index.m3u8", playlist)
+        self._keep_reserve(len(manifest) + len(playlist))
+
+    def _reserve_key(self) -> str:
+        return f"{stream_prefix(self.stream_id)}/.reserve"
+
+    def _keep_reserve(self, need: int) -> None:
+        """On a local disk, keep a reserve object of at least twice what the last manifest and playlist
+        take (grown by doubling, so rarely rewritten): when the disk fills up, `fail` deletes it and
+        the final manifest, with the gap and the failed status, still fits."""
+        if self._reserved >= 2 * need or self.store.local_path(self._reserve_key()) is None:
+            return
+        size = max(RESERVE_MIN, 4 * need)
+        try:
+            self.store.put(self._reserve_key(), bytes(size))
+            self._reserved = size
+        except (OSError, StorageError):  # no room for a reserve: the disk is nearly full already
+            pass
+
+    def _drop_reserve(self) -> None:
+        if self._reserved:
+            try:
+                self.store.delete(self._reserve_key())
+            except (OSError, StorageError):
+                pass
+            self._reserved = 0
 
 
 def hls_playlist(manifest: Manifest) -> str:
