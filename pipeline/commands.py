@@ -275,8 +275,10 @@ def print_verify(console: Console, report: VerifyReport) -> None:
 
 
 def transcribe(services: Services, file: Path, products_file: Path | None) -> Iterator[Utterance]:
+    from transcribe.protocol import transcribe_file
+
     transcriber = services.transcriber(load_products(products_file))
-    return transcriber.transcribe_file(Path(file), stream_id=Path(file).stem or "file")
+    return transcribe_file(transcriber, Path(file), stream_id=Path(file).stem or "file")
 
 
 def describe_models(services: Services) -> dict[str, dict[str, Any]]:

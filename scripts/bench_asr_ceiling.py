@@ -48,10 +48,10 @@ from bench_asr import (  # noqa: E402
 
 from transcribe.assets import ensure_whisper_model  # noqa: E402
 from transcribe.audio import decode_audio  # noqa: E402
+from transcribe.corrected import Corrected  # noqa: E402
 from transcribe.correction import _canonical  # noqa: E402
 from transcribe.normalize import to_simplified  # noqa: E402
 from transcribe.numbers import normalize_numbers  # noqa: E402
-from transcribe.transcriber import FasterWhisperTranscriber  # noqa: E402
 
 SR = 16000
 PROMPT = "以下是普通话直播带货的句子，使用简体中文。"
@@ -80,7 +80,7 @@ def found(word: str, text: str) -> bool:
 class Hypotheses:
     """Whisper's n-best and sampled readings of one stretch of audio."""
 
-    def __init__(self, tr: FasterWhisperTranscriber, n: int = 5) -> None:
+    def __init__(self, tr: Corrected, n: int = 5) -> None:
         self.model = tr.load()
         self.n = n
         self.tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language="zh")
@@ -103,7 +103,7 @@ class Hypotheses:
         return [to_simplified(t) for t in texts]
 
 
-def ceiling(tr: FasterWhisperTranscriber, media: str, truth: dict, slack: float = 2.0) -> dict[str, Any]:
+def ceiling(tr: Corrected, media: str, truth: dict, slack: float = 2.0) -> dict[str, Any]:
     audio = decode_audio(media)
     utterances = ours_utterances(tr, audio)
     corrector = tr.corrector

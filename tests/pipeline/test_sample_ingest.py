@@ -13,6 +13,7 @@ from pipeline import commands
 from pipeline.services import Services
 from pipeline.settings import Settings
 from pipeline.truth import score_claims
+from transcribe.protocol import transcribe_file
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 TOLERANCE = 1.5
@@ -92,7 +93,7 @@ def test_clip_around_a_claim_contains_its_words(ingested: Services, tmp_path: Pa
     out = cut_clip(
         ingested.store, "sample", max(0.0, claim.t0 - 1.0), claim.t1 + 1.0, tmp_path / "c.mp4"
     ).path
-    text = "".join(u.text for u in ingested.transcriber().transcribe_file(out, stream_id="clip"))
+    text = "".join(u.text for u in transcribe_file(ingested.transcriber(), out, stream_id="clip"))
     assert fuzz.partial_ratio(claim.quote, text) >= 80, (claim.quote, text)
 
 

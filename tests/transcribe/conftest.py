@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from transcribe.assets import ensure_whisper_model
+from transcribe.corrected import Corrected
 from transcribe.transcriber import FasterWhisperTranscriber
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,10 +22,11 @@ def whisper_path(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def transcriber(whisper_path: str) -> FasterWhisperTranscriber:
+def transcriber(whisper_path: str) -> Corrected:
+    """The default engine with domain-term correction after it, as the pipeline builds it."""
     from transcribe.correction import DomainCorrector
 
-    tr = FasterWhisperTranscriber(whisper_path, corrector=DomainCorrector())
+    tr = Corrected(FasterWhisperTranscriber(whisper_path), DomainCorrector())
     tr.load()
     return tr
 
