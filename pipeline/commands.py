@@ -282,8 +282,8 @@ def transcribe(services: Services, file: Path, products_file: Path | None) -> It
 
 
 def describe_models(services: Services) -> dict[str, dict[str, Any]]:
-    from index.assets import describe_e5_model
-    from transcribe.assets import describe_whisper_model
+    from index.e5_assets import describe_e5_model
+    from transcribe.whisper_assets import describe_whisper_model
 
     s = services.settings
     return {

@@ -77,12 +77,12 @@ class Services:
         return ArchiveView(self.store)
 
     def whisper_model_path(self) -> str:
-        from transcribe.assets import ensure_whisper_model
+        from transcribe.whisper_assets import ensure_whisper_model
 
         return ensure_whisper_model(self.settings.whisper_model, self.settings.models_dir)
 
     def embed_model_path(self) -> str:
-        from index.assets import ensure_e5_model
+        from index.e5_assets import ensure_e5_model
 
         return ensure_e5_model(self.settings.embed_model, self.settings.models_dir)
 

@@ -35,7 +35,6 @@ from faster_whisper import WhisperModel
 from rapidfuzz.distance import Levenshtein
 
 from models import AudioChunk, Product
-from transcribe.assets import ensure_whisper_model
 from transcribe.audio import decode_audio
 from transcribe.chunker import CutterOptions
 from transcribe.corrected import Corrected
@@ -43,6 +42,7 @@ from transcribe.correction import DomainCorrector
 from transcribe.normalize import to_simplified
 from transcribe.numbers import normalize_numbers
 from transcribe.transcriber import FasterWhisperTranscriber
+from transcribe.whisper_assets import ensure_whisper_model
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 

@@ -46,12 +46,12 @@ from bench_asr import (  # noqa: E402
     written_forms,
 )
 
-from transcribe.assets import ensure_whisper_model  # noqa: E402
 from transcribe.audio import decode_audio  # noqa: E402
 from transcribe.corrected import Corrected  # noqa: E402
 from transcribe.correction import _canonical  # noqa: E402
 from transcribe.normalize import to_simplified  # noqa: E402
 from transcribe.numbers import normalize_numbers  # noqa: E402
+from transcribe.whisper_assets import ensure_whisper_model  # noqa: E402
 
 SR = 16000
 PROMPT = "以下是普通话直播带货的句子，使用简体中文。"

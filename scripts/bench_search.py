@@ -32,7 +32,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.assets import ensure_e5_model  # noqa: E402
+from index.e5_assets import ensure_e5_model  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.hybrid import HybridIndex  # noqa: E402
 from index_eval.corpus import iter_texts, products  # noqa: E402

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.assets import ensure_e5_model  # noqa: E402
+from index.e5_assets import ensure_e5_model  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index_eval.evaluate import build_index, eval_set, score  # noqa: E402
 

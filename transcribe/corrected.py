@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 
 from models import AudioChunk, ConfigError, Correction, Utterance
+from transcribe.acoustic_check import apply_all
 from transcribe.chunker import SpeechWindow
 from transcribe.correction import DomainCorrector
 from transcribe.protocol import AcousticCheck, Reviser, Transcriber, WindowedTranscriber, WindowState
-from transcribe.verify import apply_all
 
 
 class Corrected:

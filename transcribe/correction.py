@@ -21,8 +21,8 @@ from rapidfuzz import fuzz
 
 from models import Correction, Product
 from transcribe.homophones import DictionaryHomophones
-from transcribe.lexicon import COMMERCE_LEXICON, KNOWN_WORDS, LexiconTerm
 from transcribe.quantities import DIGIT_NUMERALS, fix_link_numbers, repair_units
+from transcribe.terms import COMMERCE_LEXICON, KNOWN_WORDS, LexiconTerm
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _CONTEXT_RADIUS = 10
@@ -179,7 +179,7 @@ class DomainCorrector:
         return corrected, sorted(corrections, key=lambda c: c.position)
 
     def candidates(self, text: str, corrections: Sequence[Correction] = ()) -> list[Correction]:
-        """Readings the strict rules refused, for a check against the audio (verify.py): every
+        """Readings the strict rules refused, for a check against the audio (acoustic_check.py): every
         span of `text` (already corrected by `correct`) that sounds like a term, as `_lookup`
         matches them, and, with `dictionary_repair`, every non-word span that sounds exactly like
         a commoner dictionary word; outside the spans `corrections` made and the terms already

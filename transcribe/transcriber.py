@@ -21,6 +21,7 @@ from faster_whisper.vad import SpeechTimestampsMap
 from rapidfuzz import fuzz
 
 from models import AudioChunk, ConfigError, Correction, TranscriptionError, Utterance
+from transcribe.acoustic_check import AcousticVerifier
 from transcribe.chunker import CutterOptions, PauseCutter, SpeechWindow
 from transcribe.coverage import first_gap, first_word_start, shift_segment
 from transcribe.normalize import clean_text, is_hallucination, is_repetition_loop
@@ -33,7 +34,6 @@ from transcribe.utterances import (
     split_long,
     split_sentences,
 )
-from transcribe.verify import AcousticVerifier
 from transcribe.whisper_model import ShortEncoderWhisperModel
 
 _HALF_WIDTH = str.maketrans("，。！？：；", ",.!?:;")
@@ -73,7 +73,7 @@ class DecodeOptions:
     max_utterance_s: float = 8.0  # a longer sentence is split at pauses (then commas)
     split_pause_s: float = 0.5  # a pause between words this long may end an over-long sentence
     # corrections the corrector's text rules refuse are tried against the sentence's audio
-    # (check_readings, verify.py) and kept where Whisper's decoder finds them as likely, within this many nats;
+    # (check_readings, acoustic_check.py) and kept where Whisper's decoder finds them as likely, within this many nats;
     # None: text rules only
     verify_max_cost: float | None = 5.0
 
@@ -270,7 +270,7 @@ class FasterWhisperTranscriber:
 
     def check_readings(self, audio: np.ndarray, text: str, candidates: Sequence[Correction]) -> list[Correction]:
         """The candidate readings Whisper's decoder finds within `decode.verify_max_cost` nats of
-        the sentence as it stands (verify.py); none when `verify_max_cost` is None."""
+        the sentence as it stands (acoustic_check.py); none when `verify_max_cost` is None."""
         if self.decode.verify_max_cost is None:
             return []
         return self._verifier().accept(audio, text, candidates)

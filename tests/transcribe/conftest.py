@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from transcribe.assets import ensure_whisper_model
 from transcribe.corrected import Corrected
 from transcribe.transcriber import FasterWhisperTranscriber
+from transcribe.whisper_assets import ensure_whisper_model
 
 REPO = Path(__file__).resolve().parents[2]
 REALDATA = REPO.parent / "shared" / "realdata"

@@ -7,11 +7,11 @@ import pytest
 
 from models import Correction
 from tests.transcribe.conftest import SAMPLE, realdata_clip
+from transcribe.acoustic_check import AcousticVerifier, apply_all
 from transcribe.audio import decode_audio
 from transcribe.corrected import Corrected
 from transcribe.correction import DomainCorrector
 from transcribe.transcriber import DecodeOptions, FasterWhisperTranscriber
-from transcribe.verify import AcousticVerifier, apply_all
 
 pytestmark = [
     pytest.mark.slow,
