@@ -48,9 +48,9 @@ from bench_asr import (  # noqa: E402
 
 from transcribe.audio import decode_audio  # noqa: E402
 from transcribe.corrected import Corrected  # noqa: E402
-from transcribe.correction import _canonical  # noqa: E402
 from transcribe.normalize import to_simplified  # noqa: E402
 from transcribe.numbers import normalize_numbers  # noqa: E402
+from transcribe.pinyin_match import _canonical  # noqa: E402
 from transcribe.whisper_assets import ensure_whisper_model  # noqa: E402
 
 SR = 16000
