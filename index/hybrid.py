@@ -8,47 +8,36 @@ by normalised scores (index/fusion.py).
 
 Adds are safe while searches run (one lock; embedding happens outside it), so a recording's
 sentences become searchable as they are indexed. The index persists under `directory` as
-snapshots switched atomically through a CURRENT file.
+snapshots switched atomically through a CURRENT file (index/snapshot.py); documents are built
+in index/documents.py and ranked ordinals become hits in index/hits.py.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 import threading
 import time
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from index.analyzer import CLAIM_TAGS, JiebaAnalyzer, glossary, has_content, intents
+from index.analyzer import JiebaAnalyzer, glossary, has_content, intents
 from index.bm25 import BM25Index
 from index.centering import ScriptCentroids
 from index.docstore import Doc, DocStore
+from index.documents import doc_fields, passage, utterance_docs
 from index.embedder import Embedder
 from index.fusion import Candidates, FusionWeights, fuse
-from index.persist import fsync_dir, private_dir, private_file, replace_file
+from index.hits import search_hit, top_scores
+from index.snapshot import IndexParts, current_snapshot, read_snapshot, save_snapshot
 from index.vectors import FaissVectorIndex
-from models import (
-    Claim,
-    ClaimType,
-    InputError,
-    Product,
-    Risk,
-    SearchFilters,
-    SearchHit,
-    SearchIndexError,
-    Utterance,
-)
+from models import Claim, ClaimType, InputError, Product, Risk, SearchFilters, SearchHit, Utterance
 
 Mode = Literal["hybrid", "lexical", "semantic"]
 Batch = tuple[Sequence[Utterance], Sequence[Claim], str, datetime | None]
 _FIELDS = ("words", "bigrams", "tags", "product")
-_FORMAT = 1
 MAX_QUERY_CHARS = 500  # the API's limit too: a question, not a document
 
 
@@ -91,104 +80,34 @@ class HybridIndex:
         self._started: dict[str, datetime] = {}
         self._products: dict[str, Product] = {}
 
-    # ---------------------------------------------------------------- persistence
+    # ---------------------------------------------------------------- persistence (index/snapshot.py)
     def load(self) -> HybridIndex:
         """Read the saved index if there is one (an empty index otherwise). Idempotent."""
         with self._lock:
             if self._loaded:
                 return self
-            current = self.directory / "CURRENT"
-            if current.is_file():
-                self._read(self.directory / current.read_text(encoding="utf-8").strip())
+            snap = current_snapshot(self.directory)
+            if snap is not None:
+                self._use(read_snapshot(snap, self.directory, self.embedder.name, self._vector_args))
             self._loaded = True
         return self
 
-    def _read(self, snap: Path) -> None:
-        try:
-            meta = json.loads((snap / "index.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise SearchIndexError(f"cannot read the index manifest in {snap}: {exc}") from exc
-        if meta.get("format") != _FORMAT:
-            raise SearchIndexError(
-                f"the index in {snap} has format {meta.get('format')}, expected {_FORMAT}; rebuild it"
-            )
-        if Path(meta["embedder"]).name != Path(self.embedder.name).name:
-            raise SearchIndexError(
-                f"the index in {self.directory} was built with the embedding model {meta['embedder']!r}, "
-                f"not {self.embedder.name!r}; rebuild it from the catalog"
-            )
-        self._docs = DocStore.load(snap / "docs.jsonl")
-        self._bm25 = BM25Index.load(snap)
-        self._started = {k: datetime.fromisoformat(v) for k, v in meta["started"].items()}
-        self._products = {p["id"]: Product.model_validate(p) for p in meta.get("products", [])}
+    def _use(self, parts: IndexParts) -> None:
+        self._docs, self._bm25 = parts.docs, parts.bm25
+        self._vectors, self._centroids = parts.vectors, parts.centroids
+        self._started, self._products = parts.started, parts.products
         self.analyzer.add_words(w for p in self._products.values() for w in [p.name, *p.aliases])
-        if meta["dim"]:
-            self._vectors = FaissVectorIndex.load(
-                snap / "vectors.faiss", meta["dim"], meta["trained_at"], **self._vector_args
-            )
-            self._centroids = self._read_centroids(meta)
-        sizes = {len(self._docs), len(self._bm25), len(self._vectors) if self._vectors else 0}
-        if len(sizes) != 1:
-            raise SearchIndexError(
-                f"the index in {snap} is inconsistent (docs/bm25/vectors sizes {sorted(sizes)})"
-            )
-
-    def _read_centroids(self, meta: dict[str, object]) -> ScriptCentroids:
-        """The saved per-script centroids; recomputed from the vectors for an index saved before them."""
-        assert self._vectors is not None
-        saved = meta.get("centroids")
-        if isinstance(saved, dict) and saved:
-            return ScriptCentroids.from_json(self._vectors.dim, saved)
-        centroids = ScriptCentroids(self._vectors.dim)
-        live = self._docs.live_ordinals()
-        vectors = self._vectors.vectors(np.array(live, np.int64))
-        centroids.add([self._docs.docs[i].text for i in live], vectors)
-        return centroids
 
     def save(self) -> Path:
         """Write a new snapshot and switch CURRENT to it atomically; returns the snapshot folder.
-
-        Files are 0600 and folders 0700 (index.persist), each fsynced before CURRENT moves. StorageError
-        naming the file and the OS's reason when the disk refuses (full, read-only): the half-written
-        snapshot is removed and CURRENT still names the previous one, which loads as before.
-        """
+        StorageError when the disk refuses, CURRENT still naming the previous one (save_snapshot)."""
         with self._lock:
-            private_dir(self.directory)
-            # a fresh name every time: the live snapshot is never touched until CURRENT moves off it
-            snap = self.directory / f"snap-{len(self._docs):09d}-{uuid.uuid4().hex[:12]}"
-            current = self.directory / "CURRENT"
-            try:
-                self._write_snapshot(snap)
-                replace_file(current, snap.name.encode("utf-8"))
-            except BaseException:
-                if _read_name(current) != snap.name:  # failed before the switch: CURRENT is the old one
-                    shutil.rmtree(snap, ignore_errors=True)
-                raise
-            for old in self.directory.glob("snap-*"):
-                if old != snap:
-                    shutil.rmtree(old, ignore_errors=True)
+            parts = IndexParts(
+                self._docs, self._bm25, self._vectors, self._centroids, self._started, self._products
+            )
+            snap = save_snapshot(self.directory, parts, self.embedder.name)
             self._saved_at = time.monotonic()
         return snap
-
-    def _write_snapshot(self, snap: Path) -> None:
-        private_dir(snap)
-        self._docs.save(snap / "docs.jsonl")
-        self._bm25.save(snap)
-        if self._vectors is not None:
-            self._vectors.save(snap / "vectors.faiss")
-        meta = {
-            "format": _FORMAT,
-            "embedder": self.embedder.name,
-            "dim": self._vectors.dim if self._vectors else 0,
-            "trained_at": self._vectors.trained_at if self._vectors else 0,
-            "count": len(self._docs),
-            "started": {k: v.isoformat() for k, v in self._started.items()},
-            "products": [p.model_dump(mode="json") for p in self._products.values()],
-            "centroids": self._centroids.to_json() if self._centroids else {},
-        }
-        with private_file(snap / "index.json") as fh:
-            fh.write(json.dumps(meta).encode("utf-8"))
-        fsync_dir(snap)
 
     def save_if_due(self, interval_s: float) -> bool:
         """Save unless this index was saved less than `interval_s` ago (by any of the streams that
@@ -271,37 +190,14 @@ class HybridIndex:
         self.load()
         self.register_products(products)
         risks = risks or {}
-        by_utt: dict[str, list[Claim]] = {}
-        for c in claims:
-            by_utt.setdefault(c.utterance_id, []).append(c)
-        docs: list[Doc] = []
-        last_product: dict[str, str | None] = {}
-        for u in sorted(utterances, key=lambda u: (u.stream_id, u.t0)):
-            start = started_at or self._started.get(u.stream_id)
-            attached = tuple(by_utt.get(u.id, ()))
-            product = next((c.product for c in attached if c.product), None)
-            if product is None:
-                product = (
-                    last_product[u.stream_id]
-                    if u.stream_id in last_product
-                    else self._docs.last_product(u.stream_id)
-                )
-            last_product[u.stream_id] = product
-            at = start + timedelta(seconds=u.t0) if start else None
-            docs.append(
-                Doc(
-                    u.id,
-                    u.stream_id,
-                    merchant,
-                    u.text,
-                    u.t0,
-                    u.t1,
-                    at,
-                    product,
-                    attached,
-                    tuple(risks.get(u.id, ())),
-                )
-            )
+        docs = utterance_docs(
+            utterances,
+            claims,
+            merchant,
+            lambda stream: started_at or self._started.get(stream),
+            self._docs.last_product,
+            risks,
+        )
         if started_at is not None:
             for u in utterances:
                 self._started.setdefault(u.stream_id, started_at)
@@ -340,12 +236,12 @@ class HybridIndex:
         docs = [d for d in docs if has_content(d.text)]  # separators, emoji: never a passage
         if not docs:
             return 0
-        passages = [self._passage(d) for d in docs]
+        passages = [passage(d, self._products) for d in docs]
         reuse = [given.get(d.id) if given and p == d.text else None for d, p in zip(docs, passages, strict=True)]
         todo = [p for p, v in zip(passages, reuse, strict=True) if v is None]
         fresh = iter(self.embedder.encode_passages(todo) if todo else ())  # slow: outside the lock
         vectors = np.stack([v if v is not None else next(fresh) for v in reuse]).astype(np.float32)
-        fields = [self._doc_fields(d) for d in docs]
+        fields = [doc_fields(d, self._products, self.analyzer) for d in docs]
         with self._lock:
             if self._vectors is None:
                 self._vectors = FaissVectorIndex(vectors.shape[1], **self._vector_args)
@@ -357,25 +253,6 @@ class HybridIndex:
             self._bm25.add(fields)
             self._vectors.add(vectors)
         return len(docs)
-
-    def _passage(self, doc: Doc) -> str:
-        """What is embedded: the sentence, after the name of the product being sold (hosts say 这个)."""
-        known = self._products.get(doc.product) if doc.product else None
-        return f"{known.name}：{doc.text}" if known else doc.text
-
-    def _doc_fields(self, doc: Doc) -> dict[str, list[str]]:
-        tags = [t for c in doc.claims for t in CLAIM_TAGS.get(c.type, ())]
-        product: list[str] = []
-        if doc.product:
-            known = self._products.get(doc.product)
-            names = [known.name, *known.aliases] if known else [doc.product]
-            product = sorted({w for name in names for w in self.analyzer.words(name)})
-        return {
-            "words": self.analyzer.words(doc.text),
-            "bigrams": self.analyzer.bigrams(doc.text),
-            "tags": tags,
-            "product": product,
-        }
 
     # ---------------------------------------------------------------- searching
     def search(
@@ -421,11 +298,11 @@ class HybridIndex:
             if mode != "lexical" and self._vectors is not None and qvec is not None:
                 semantic = self._vectors.search(qvec, self.candidates, mask)
             if lexical is None or semantic is None or qvec is None:
-                ids, scores = _top(lexical) if semantic is None else semantic
+                ids, scores = top_scores(lexical) if semantic is None else semantic
                 pairs = list(zip(ids[:k].tolist(), scores[:k].tolist(), strict=True))
             else:
                 pairs = self._fused(lexical, semantic, qvec, own, query)[:k]
-            return [self._hit(i, s, own + expanded, filters) for i, s in pairs]
+            return [search_hit(self._docs, i, s, own + expanded, filters, self.analyzer) for i, s in pairs]
 
     def _fused(
         self,
@@ -437,7 +314,7 @@ class HybridIndex:
     ) -> list[tuple[int, float]]:
         """Candidates of either side, scored by index.fusion.fuse; (ordinal, score) best first."""
         assert self._vectors is not None
-        lex_ids, _ = _top(lexical, self.candidates)
+        lex_ids, _ = top_scores(lexical, self.candidates)
         sem_ids = semantic[0]
         ids = np.array(list(dict.fromkeys(sem_ids.tolist() + lex_ids.tolist())), np.int64)
         if len(ids) == 0:
@@ -504,38 +381,6 @@ class HybridIndex:
 
         return sum(1 for w in own if known(w)) / len(own)
 
-    def _hit(self, ordinal: int, score: float, qterms: list[str], filters: SearchFilters | None) -> SearchHit:
-        doc = self._docs.docs[ordinal]
-        prev, nxt = self._docs.neighbours(ordinal)
-        return SearchHit(
-            id=doc.id,
-            stream=doc.stream,
-            t0=doc.t0,
-            t1=doc.t1,
-            quote=doc.text,
-            score=score,
-            at=doc.at,
-            prev=prev,
-            next=nxt,
-            claim=self._pick_claim(doc, qterms, filters),
-            product=doc.product,
-        )
-
-    def _pick_claim(self, doc: Doc, qterms: list[str], filters: SearchFilters | None) -> Claim | None:
-        """The claim of `doc` the query is about: the filtered type, else the best term overlap."""
-        claims = doc.claims
-        if filters and filters.type:
-            claims = tuple(c for c in claims if c.type == filters.type) or claims
-        if len(claims) <= 1:
-            return claims[0] if claims else None
-        wanted = set(qterms)
-
-        def overlap(c: Claim) -> int:
-            words = set(self.analyzer.words(c.quote)) | set(CLAIM_TAGS.get(c.type, ()))
-            return len(words & wanted)
-
-        return max(claims, key=overlap)  # max keeps the first on ties: the earliest claim
-
 
 def check_query(query: str) -> None:
     """Raise InputError unless `query` is something to search for: not blank, not only symbols or
@@ -548,24 +393,3 @@ def check_query(query: str) -> None:
         )
     if not has_content(query):
         raise InputError(f"the search query {query.strip()[:40]!r} has no letters or digits to search for")
-
-
-def _top(scores: np.ndarray | None, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The non-zero scores, best first (at most `n`): (ordinals, scores)."""
-    if scores is None:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    nonzero = int(np.count_nonzero(scores))
-    n = nonzero if n is None else min(n, nonzero)
-    if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    top = np.argpartition(-scores, n - 1)[:n]
-    top = top[np.argsort(-scores[top], kind="stable")]
-    return top.astype(np.int64), scores[top]
-
-
-def _read_name(current: Path) -> str | None:
-    """The snapshot CURRENT names, or None when it cannot be read."""
-    try:
-        return current.read_text(encoding="utf-8").strip()
-    except OSError:
-        return None

@@ -285,13 +285,15 @@ def print_verify(console: Console, report: VerifyReport) -> None:
 
 
 def transcribe(services: Services, file: Path, products_file: Path | None) -> Iterator[Utterance]:
+    from transcribe.protocol import transcribe_file
+
     transcriber = services.transcriber(load_products(products_file))
-    return transcriber.transcribe_file(Path(file), stream_id=Path(file).stem or "file")
+    return transcribe_file(transcriber, Path(file), stream_id=Path(file).stem or "file")
 
 
 def describe_models(services: Services) -> dict[str, dict[str, Any]]:
-    from index.assets import describe_e5_model
-    from transcribe.assets import describe_whisper_model
+    from index.e5_assets import describe_e5_model
+    from transcribe.whisper_assets import describe_whisper_model
 
     s = services.settings
     return {

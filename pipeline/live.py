@@ -245,15 +245,14 @@ class LiveSession(SessionRunner):
             for _ in chunks:
                 pass
             return
-        transcriber = self.services.transcriber(self.products, live=True)
-        transcriber.cutter.backlog = self.backlog_s
+        transcriber = self.services.transcriber(self.products, live=True, backlog=self.backlog_s)
         extractor = self.services.extractor(self.products)
         # load the embedding model and the index while the first seconds are recorded, not when
         # the first sentence is (importing sentence-transformers and loading it takes ~10 s)
         self.services.embedder.load()
         self.services.index.load()
         for run in contiguous_runs(chunks):
-            for utt in transcriber.run(run):
+            for utt in transcriber.transcribe(run):
                 claims = self.process_utterance(utt, extractor)
                 self.result.utterances += 1
                 self.result.claims.extend(claims)

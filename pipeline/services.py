@@ -20,6 +20,8 @@ from storage.objects import ObjectStore
 __all__ = ["AccountsCatalog", "Services", "load_products"]  # AccountsCatalog: the API types with it
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from claims.extractor import ClaimExtractor
     from desk.review import ReviewDesk
     from desk.tickets import Quotas, TicketDesk
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from index.hybrid import HybridIndex
     from pipeline.archive_view import ArchiveView
     from transcribe.chunker import CutterOptions
-    from transcribe.correction import DomainCorrector
+    from transcribe.corrected import Corrected
     from transcribe.transcriber import DecodeOptions, FasterWhisperTranscriber
 
 
@@ -80,28 +82,39 @@ class Services:
         return ArchiveView(self.store)
 
     def whisper_model_path(self) -> str:
-        from transcribe.assets import ensure_whisper_model
+        from transcribe.whisper_assets import ensure_whisper_model
 
         return ensure_whisper_model(self.settings.whisper_model, self.settings.models_dir)
 
     def embed_model_path(self) -> str:
-        from index.assets import ensure_e5_model
+        from index.e5_assets import ensure_e5_model
 
         return ensure_e5_model(self.settings.embed_model, self.settings.models_dir)
 
     def transcriber(
-        self, products: list[Product] | None = None, *, live: bool = False
-    ) -> FasterWhisperTranscriber:
-        """A loaded transcriber with the commerce lexicon plus this stream's product names. All the
-        transcribers of one Services share one model; `live` cuts windows sooner (live_min_speech_s)."""
-        from transcribe.chunker import CutterOptions
+        self,
+        products: list[Product] | None = None,
+        *,
+        live: bool = False,
+        backlog: Callable[[], float] | None = None,
+    ) -> Corrected:
+        """A loaded speech engine, corrected for the commerce lexicon plus this stream's product
+        names (the stage after the engine). `live` cuts windows sooner (live_min_speech_s), sooner
+        still while `backlog()` (seconds of audio waiting) is small."""
+        from transcribe.corrected import Corrected
         from transcribe.correction import DomainCorrector
+
+        return Corrected(self.engine(live=live, backlog=backlog), DomainCorrector(products=products or []))
+
+    def engine(self, *, live: bool = False, backlog: Callable[[], float] | None = None) -> FasterWhisperTranscriber:
+        """A loaded speech engine, uncorrected. All the engines of one Services share one model."""
+        from transcribe.chunker import CutterOptions
         from transcribe.transcriber import DecodeOptions
 
         s = self.settings
         cutter = CutterOptions(min_speech_s=s.live_min_speech_s) if live else None
         decode = DecodeOptions(short_encoder_s=s.live_short_encoder_s or None) if live else None
-        made = self._new_transcriber(DomainCorrector(products=products or []), cutter, decode)
+        made = self._new_engine(cutter, decode, backlog)
         with self._lock:
             if self._shared_asr is None:
                 self._shared_asr = made
@@ -109,9 +122,11 @@ class Services:
                 return made
         return made.share_model(self._shared_asr)
 
-    def _new_transcriber(
-        self, corrector: DomainCorrector, cutter: CutterOptions | None, decode: DecodeOptions | None = None
+    def _new_engine(
+        self, cutter: CutterOptions | None, decode: DecodeOptions | None, backlog: Callable[[], float] | None
     ) -> FasterWhisperTranscriber:
+        """The speech engine: another engine (a FunASR/SenseVoice class, a GPU server's client)
+        is built here instead, from the same settings."""
         from transcribe.transcriber import FasterWhisperTranscriber
 
         s = self.settings
@@ -121,9 +136,9 @@ class Services:
             compute_type=s.whisper_compute_type,
             cpu_threads=s.whisper_threads,
             beam_size=s.whisper_beam_size,
-            corrector=corrector,
             decode=decode,
             cutter=cutter,
+            backlog=backlog,
         )
 
     @cached_property

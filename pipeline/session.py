@@ -27,7 +27,7 @@ from storage.catalog import IngestRecord
 
 if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
-    from transcribe.transcriber import FasterWhisperTranscriber, WindowState
+    from transcribe.protocol import WindowedTranscriber, WindowState
 
 _END = object()
 
@@ -180,7 +180,7 @@ class SessionRunner:
         extractor = self.services.extractor(self.products)
         state = self._restored_state(transcriber, rec.transcribed_t)
         catalog = self.services.catalog
-        for window in transcriber.cutter.run(chunks):
+        for window in transcriber.windows(chunks):
             if failure.happened:  # the audio was cut short: this window may end mid-word
                 return
             for utt in transcriber.transcribe_window(window, state):
@@ -190,14 +190,14 @@ class SessionRunner:
                     self.on_progress(utt.t1)
             catalog.update_ingest(rec.stream_id, rec.fingerprint, transcribed_t=window.t1, heartbeat=time.time())
 
-    def _restored_state(self, transcriber: FasterWhisperTranscriber, t: float) -> WindowState:
+    def _restored_state(self, transcriber: WindowedTranscriber, t: float) -> WindowState:
         """The transcriber's state as it was at `t`: the text said before as context, the last utterance."""
-        from transcribe.transcriber import WindowState
+        from transcribe.protocol import WindowState
 
         state = WindowState()
         before = [u for u in self.services.catalog.utterances(self.stream.id) if u.t0 < t]
         if before:
-            state.context = "".join(u.text for u in before)[-transcriber.decode.context_chars :]
+            state.context = "".join(u.text for u in before)[-transcriber.context_chars :]
             state.last_t1, state.last_text = before[-1].t1, before[-1].text
             state.seen = {u.id for u in before[-16:]}
         return state

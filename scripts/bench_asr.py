@@ -36,12 +36,13 @@ from rapidfuzz.distance import Levenshtein
 
 from evals.asr.numbers import normalize_numbers
 from models import AudioChunk, Product
-from transcribe.assets import ensure_whisper_model
 from transcribe.audio import decode_audio
 from transcribe.chunker import CutterOptions
+from transcribe.corrected import Corrected
 from transcribe.correction import DomainCorrector
 from transcribe.normalize import to_simplified
 from transcribe.transcriber import FasterWhisperTranscriber
+from transcribe.whisper_assets import ensure_whisper_model
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 
@@ -70,13 +71,13 @@ def plain_text(model: WhisperModel, audio: np.ndarray) -> str:
     return "".join(s.text for s in segments)
 
 
-def ours_utterances(tr: FasterWhisperTranscriber, audio: np.ndarray, stream: str = "bench") -> list:
+def ours_utterances(tr: Corrected, audio: np.ndarray, stream: str = "bench") -> list:
     step = 16000 * 10
     chunks = (AudioChunk(stream, i / 16000, audio[i : i + step]) for i in range(0, len(audio), step))
-    return list(tr.run(chunks))
+    return list(tr.transcribe(chunks))
 
 
-def bench_cer(model: WhisperModel, tr: FasterWhisperTranscriber, clips: dict[Path, str]) -> dict:
+def bench_cer(model: WhisperModel, tr: Corrected, clips: dict[Path, str]) -> dict:
     rows, totals = [], {"plain": 0, "ours": 0, "chars": 0}
     for path, ref in clips.items():
         audio = decode_audio(path)
@@ -233,7 +234,7 @@ class CallTimer:
         }
 
 
-def bench_pair(model: WhisperModel | None, tr: FasterWhisperTranscriber, media: str, truth: dict) -> dict:
+def bench_pair(model: WhisperModel | None, tr: Corrected, media: str, truth: dict) -> dict:
     """Promise words and corrections of ours vs plain on one media + truth pair, and the real-time
     factor of each on that audio (with where the time went), one after the other."""
     audio = decode_audio(media)
@@ -254,12 +255,11 @@ def bench_pair(model: WhisperModel | None, tr: FasterWhisperTranscriber, media: 
     return row
 
 
-def stream_transcriber(path: str, truth: dict, threads: int, **options: Any) -> FasterWhisperTranscriber:
+def stream_transcriber(path: str, truth: dict, threads: int, **options: Any) -> Corrected:
     """Our transcriber for one stream: the corrector knows the products its truth file names."""
     products = [Product(**p) for p in truth.get("products", [])]
-    return FasterWhisperTranscriber(
-        path, cpu_threads=threads, corrector=DomainCorrector(products=products), **options
-    )
+    corrector = DomainCorrector(products=products)
+    return Corrected(FasterWhisperTranscriber(path, cpu_threads=threads, hotwords=corrector.terms, **options), corrector)
 
 
 def bench_livechat(path: Path, n: int) -> dict:
@@ -281,7 +281,7 @@ def bench_livechat(path: Path, n: int) -> dict:
     return {"lines": lines, "corrections": made, "examples": examples[:40]}
 
 
-def bench_rtf(model: WhisperModel, tr: FasterWhisperTranscriber, audio: np.ndarray) -> dict:
+def bench_rtf(model: WhisperModel, tr: Corrected, audio: np.ndarray) -> dict:
     seconds = len(audio) / 16000
     t = time.perf_counter()
     plain_text(model, audio)
@@ -357,9 +357,11 @@ def main(argv: list[str] | None = None) -> None:
         short_encoder_s=args.short_encoder_s,
     )
     result |= {"beam": args.beam, "decode": {k: v for k, v in vars(decode).items() if k != "temperature"}}
-    tr = FasterWhisperTranscriber(
-        path, cpu_threads=args.threads, beam_size=args.beam, corrector=DomainCorrector(), decode=decode
+    corrector = DomainCorrector()
+    engine = FasterWhisperTranscriber(
+        path, cpu_threads=args.threads, beam_size=args.beam, decode=decode, hotwords=corrector.terms
     )
+    tr = Corrected(engine, corrector)
     livechat = args.realdata / "livechat" / "dev_data.jsonl"
     if args.livechat and livechat.is_file():
         result["livechat"] = bench_livechat(livechat, args.livechat)

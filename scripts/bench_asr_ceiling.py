@@ -46,11 +46,11 @@ from faster_whisper.tokenizer import Tokenizer
 from pypinyin import lazy_pinyin
 
 from evals.asr.numbers import normalize_numbers
-from transcribe.assets import ensure_whisper_model
 from transcribe.audio import decode_audio
-from transcribe.correction import _canonical
+from transcribe.corrected import Corrected
 from transcribe.normalize import to_simplified
-from transcribe.transcriber import FasterWhisperTranscriber
+from transcribe.pinyin_match import _canonical
+from transcribe.whisper_assets import ensure_whisper_model
 
 SR = 16000
 PROMPT = "以下是普通话直播带货的句子，使用简体中文。"
@@ -79,7 +79,7 @@ def found(word: str, text: str) -> bool:
 class Hypotheses:
     """Whisper's n-best and sampled readings of one stretch of audio."""
 
-    def __init__(self, tr: FasterWhisperTranscriber, n: int = 5) -> None:
+    def __init__(self, tr: Corrected, n: int = 5) -> None:
         self.model = tr.load()
         self.n = n
         self.tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language="zh")
@@ -102,7 +102,7 @@ class Hypotheses:
         return [to_simplified(t) for t in texts]
 
 
-def ceiling(tr: FasterWhisperTranscriber, media: str, truth: dict, slack: float = 2.0) -> dict[str, Any]:
+def ceiling(tr: Corrected, media: str, truth: dict, slack: float = 2.0) -> dict[str, Any]:
     audio = decode_audio(media)
     utterances = ours_utterances(tr, audio)
     corrector = tr.corrector

@@ -38,7 +38,7 @@ def main() -> None:
     ap.add_argument("--models-dir", type=Path,
                     default=Path(os.environ.get("ONRECORD_DATA_DIR", "onrecord-data")) / "models")
     a = ap.parse_args()
-    from index.assets import ensure_e5_model
+    from index.e5_assets import ensure_e5_model
     from index.embedder import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder(ensure_e5_model("bundled", a.models_dir), num_threads=os.cpu_count()).load()

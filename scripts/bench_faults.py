@@ -246,8 +246,8 @@ def main() -> None:
     ap.add_argument("--disk", default="1m,2m,3m", help="tmpfs sizes for disk-full runs ('' for none)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-faults-"))
-    from index.assets import ensure_e5_model
-    from transcribe.assets import ensure_whisper_model
+    from index.e5_assets import ensure_e5_model
+    from transcribe.whisper_assets import ensure_whisper_model
 
     models = Path(os.environ.get("ONRECORD_TEST_MODELS_DIR", work / "models"))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",

@@ -31,7 +31,7 @@ import torch
 
 from evals.search.corpus import iter_texts, products
 from evals.search.questions import corpus_questions, sample_questions
-from index.assets import ensure_e5_model
+from index.e5_assets import ensure_e5_model
 from index.embedder import SentenceTransformerEmbedder
 from index.hybrid import HybridIndex
 from models import SearchFilters, Utterance

@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def load_embedder(kind: str, models_dir: Path) -> TextEmbedder | None:
     if kind == "none":
         return None
-    from index.assets import ensure_e5_model
+    from index.e5_assets import ensure_e5_model
     from index.embedder import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(ensure_e5_model(kind, models_dir), num_threads=1).load()

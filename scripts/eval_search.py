@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from evals.search.evaluate import build_index, eval_set, score
-from index.assets import ensure_e5_model
+from index.e5_assets import ensure_e5_model
 from index.embedder import SentenceTransformerEmbedder
 
 

@@ -211,7 +211,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("ONRECORD_DATA_DIR", "onrecord-data")) / "cache" / "claims-train")
     ap.add_argument("--models-dir", type=Path, default=Path(os.environ.get("ONRECORD_DATA_DIR", "onrecord-data")) / "models")
     a = ap.parse_args()
-    from index.assets import ensure_e5_model
+    from index.e5_assets import ensure_e5_model
 
     t0 = time.perf_counter()
     rows = load_rows(a.data)

@@ -68,7 +68,7 @@ class DictionaryHomophones:
     def alternatives(self, text: str, protected: list[bool]) -> list[tuple[int, str]]:
         """(start, word) for every span of 2–4 characters that is no word (or a very rare one),
         cuts through none, holds no very common character, and sounds exactly like a commoner
-        dictionary word, tones included: candidates for a check against the audio (verify.py),
+        dictionary word, tones included: candidates for a check against the audio (acoustic_check.py),
         which the text alone could not decide (停制 → 停滞). Overlapping spans are all offered."""
         return list(self._matches(text, protected, (4, 3, 2)))
 

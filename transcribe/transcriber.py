@@ -10,10 +10,9 @@ Memory is one window of audio plus the last few sentences of text, however long 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import ctranslate2
@@ -22,11 +21,11 @@ from faster_whisper.vad import SpeechTimestampsMap
 from rapidfuzz import fuzz
 
 from models import AudioChunk, ConfigError, Correction, TranscriptionError, Utterance
-from transcribe.audio import iter_audio_chunks
+from transcribe.acoustic_check import AcousticVerifier
 from transcribe.chunker import CutterOptions, PauseCutter, SpeechWindow
-from transcribe.correction import DomainCorrector
 from transcribe.coverage import first_gap, first_word_start, shift_segment
 from transcribe.normalize import clean_text, is_hallucination, is_repetition_loop
+from transcribe.protocol import Reviser, WindowState
 from transcribe.utterances import (
     TimedWord,
     build_utterance,
@@ -35,7 +34,6 @@ from transcribe.utterances import (
     split_long,
     split_sentences,
 )
-from transcribe.verify import AcousticVerifier, apply_all
 from transcribe.whisper_model import ShortEncoderWhisperModel
 
 _HALF_WIDTH = str.maketrans("，。！？：；", ",.!?:;")
@@ -75,26 +73,19 @@ class DecodeOptions:
     max_utterance_s: float = 8.0  # a longer sentence is split at pauses (then commas)
     split_pause_s: float = 0.5  # a pause between words this long may end an over-long sentence
     # corrections the corrector's text rules refuse are tried against the sentence's audio
-    # (verify.py) and kept where Whisper's decoder finds them as likely, within this many nats;
+    # (check_readings, acoustic_check.py) and kept where Whisper's decoder finds them as likely, within this many nats;
     # None: text rules only
     verify_max_cost: float | None = 5.0
 
 
-@dataclass
-class WindowState:
-    """What one window hands the next: the text context, the ids given out, the last utterance."""
-
-    context: str = ""
-    seen: set[str] = field(default_factory=set)
-    last_t1: float = -1.0
-    last_text: str = ""
-
-
 class FasterWhisperTranscriber:
-    """Streaming Mandarin/English transcription with faster-whisper.
+    """Streaming Mandarin/English transcription with faster-whisper: the default
+    WindowedTranscriber, with the AcousticCheck capability (transcribe/protocol.py).
 
     `model`: a faster-whisper size name, hub id or local folder (`ensure_whisper_model` gives
     the bundled one). The constructor only stores settings; `load()` (or first use) loads.
+    `hotwords`: terms for Whisper's hotwords when `decode.use_hotwords`; `backlog`: the live
+    transcription backlog in seconds, which makes the cutter hold more speech before an early cut.
     """
 
     def __init__(
@@ -105,9 +96,10 @@ class FasterWhisperTranscriber:
         cpu_threads: int = 2,
         beam_size: int = 5,
         language: str | None = "zh",
-        corrector: DomainCorrector | None = None,
         decode: DecodeOptions | None = None,
         cutter: CutterOptions | None = None,
+        hotwords: Sequence[str] | None = None,
+        backlog: Callable[[], float] | None = None,
     ) -> None:
         self.model_spec = model
         self.device = device
@@ -115,9 +107,10 @@ class FasterWhisperTranscriber:
         self.cpu_threads = cpu_threads
         self.beam_size = beam_size
         self.language = language
-        self.corrector = corrector
+        self.hotwords = list(hotwords) if hotwords is not None else None
         self.decode = decode or DecodeOptions()
         self.cutter = PauseCutter(cutter)
+        self.cutter.backlog = backlog
         self._model: ShortEncoderWhisperModel | None = None
         self._acoustic: AcousticVerifier | None = None
         self._lock = threading.Lock()
@@ -148,29 +141,37 @@ class FasterWhisperTranscriber:
             self._model = model
         return self
 
-    def transcribe_file(self, path: str | Path, stream_id: str, offset: float = 0.0) -> Iterator[Utterance]:
-        """Utterances of any audio or video file, times on a clock starting at `offset`.
+    @property
+    def context_chars(self) -> int:
+        return self.decode.context_chars
 
-        Raises InputError for a missing or unreadable file or one without audio."""
-        return self.run(iter_audio_chunks(path, stream_id, chunk_s=10.0, offset=offset))
+    @property
+    def window_s(self) -> float:
+        return self.cutter.options.window_s
 
-    def run(self, chunks: Iterable[AudioChunk]) -> Iterator[Utterance]:
+    def windows(self, chunks: Iterable[AudioChunk]) -> Iterator[SpeechWindow]:
+        """The stream cut at pauses into speech windows (Silero VAD)."""
+        return self.cutter.run(chunks)
+
+    def transcribe(self, chunks: Iterable[AudioChunk], revise: Reviser | None = None) -> Iterator[Utterance]:
         """The streaming generator: cut at pauses, transcribe each window with the previous
         text as context, yield Utterances in time order."""
         state = WindowState()
         for window in self.cutter.run(chunks):
-            yield from self.transcribe_window(window, state)
+            yield from self.transcribe_window(window, state, revise)
 
-    def transcribe_window(self, window: SpeechWindow, state: WindowState) -> list[Utterance]:
+    def transcribe_window(
+        self, window: SpeechWindow, state: WindowState, revise: Reviser | None = None
+    ) -> list[Utterance]:
         """One window's utterances, carrying `state` (context, ids, last utterance) to the next.
 
-        `run()` calls this for each window; a distributed worker calls it with the state it
+        `transcribe()` calls this for each window; a distributed worker calls it with the state it
         restored, so both give the same utterances with the same ids."""
         if not window.speech:
             state.context = ""  # a long pause or music: the next topic need not follow this one
             return []
         out: list[Utterance] = []
-        for utterance in self._transcribe_window(self.load(), window, state.context):
+        for utterance in self._transcribe_window(self.load(), window, state.context, revise):
             if utterance.t0 < state.last_t1 - 0.05 and utterance.text in state.last_text:
                 continue  # the same words decoded twice (a re-decode of an overlapping stretch)
             state.last_t1, state.last_text = utterance.t1, utterance.text
@@ -184,7 +185,7 @@ class FasterWhisperTranscriber:
         return out
 
     def _transcribe_window(
-        self, model: ShortEncoderWhisperModel, window: SpeechWindow, context: str
+        self, model: ShortEncoderWhisperModel, window: SpeechWindow, context: str, revise: Reviser | None
     ) -> Iterator[Utterance]:
         chunks = [{"start": s, "end": e} for s, e in window.speech]
         audio = np.concatenate([window.samples[s:e] for s, e in window.speech])
@@ -209,9 +210,8 @@ class FasterWhisperTranscriber:
         before = context  # the text said before this window, then each sentence's own
         for sentence in sentences:
             audio_of = partial(_sentence_audio, window, sentence)
-            utterance = build_utterance(
-                window.stream_id, sentence, partial(self._correct, before=before, audio_of=audio_of)
-            )
+            fix = None if revise is None else partial(revise, before=before, audio_of=audio_of)
+            utterance = build_utterance(window.stream_id, sentence, fix)
             if utterance is not None:
                 before = utterance.text
                 yield utterance
@@ -268,23 +268,12 @@ class FasterWhisperTranscriber:
                     break
         return out
 
-    def _correct(
-        self, text: str, before: str = "", audio_of: Callable[[], np.ndarray] | None = None
-    ) -> tuple[str, list[Correction]]:
-        """The corrector's text rules, then the readings they refused, tried against the
-        sentence's audio (`audio_of`) where verification is on."""
-        if self.corrector is None:
-            return text, []
-        text, corrections = self.corrector.correct(text, before)
-        if audio_of is None or self.decode.verify_max_cost is None:
-            return text, corrections
-        candidates = self.corrector.candidates(text, corrections)
-        if not candidates:
-            return text, corrections
-        kept = self._verifier().accept(audio_of(), text, candidates)
-        if not kept:
-            return text, corrections
-        return apply_all(text, kept), sorted([*corrections, *kept], key=lambda c: c.position)
+    def check_readings(self, audio: np.ndarray, text: str, candidates: Sequence[Correction]) -> list[Correction]:
+        """The candidate readings Whisper's decoder finds within `decode.verify_max_cost` nats of
+        the sentence as it stands (acoustic_check.py); none when `verify_max_cost` is None."""
+        if self.decode.verify_max_cost is None:
+            return []
+        return self._verifier().accept(audio, text, candidates)
 
     def _verifier(self) -> AcousticVerifier:
         model = self.load()
@@ -300,8 +289,8 @@ class FasterWhisperTranscriber:
         # the prompt lead it to emit broken multi-byte punctuation
         prompt = ((d.initial_prompt or "") + context.translate(_HALF_WIDTH)).strip() or None
         hotwords = None
-        if d.use_hotwords and self.corrector is not None:
-            hotwords = " ".join(self.corrector.terms[:60])
+        if d.use_hotwords and self.hotwords is not None:
+            hotwords = " ".join(self.hotwords[:60])
         return {
             "language": self.language,
             "beam_size": self.beam_size,

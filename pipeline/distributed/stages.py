@@ -44,7 +44,7 @@ from storage.work import AudioPiece, WorkLedger
 
 if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
-    from transcribe.transcriber import FasterWhisperTranscriber
+    from transcribe.protocol import WindowedTranscriber
 
 SAMPLE_RATE = 16000
 CONTIGUOUS_S = 0.05  # pieces further apart than this are separate runs (a gap), as in pipeline/live.py
@@ -175,7 +175,7 @@ def _run_of(pieces: list[AudioPiece], expect: float | None) -> tuple[list[AudioP
 
 
 def transcribe_next(
-    services: Services, ledger: WorkLedger, stream_id: str, transcriber: FasterWhisperTranscriber
+    services: Services, ledger: WorkLedger, stream_id: str, transcriber: WindowedTranscriber
 ) -> AsrStep:
     """Transcribe the stream's next window if its audio is there; see the module docstring."""
     with ledger.cursor(stream_id, "asr") as held:
@@ -191,7 +191,7 @@ def transcribe_next(
             if cur.run_t0 is None and run:
                 cur.run_t0 = run[0].t0
             avail = sum(p.samples for p in run) - cur.offset
-            size = int(transcriber.cutter.options.window_s * SAMPLE_RATE)
+            size = int(transcriber.window_s * SAMPLE_RATE)
             if avail < size and after_gap is None and not captured:
                 if freed:
                     held.save(cur.state(), cur.t, False)
@@ -217,18 +217,18 @@ def _transcribe_window(
     services: Services,
     ledger: WorkLedger,
     stream_id: str,
-    transcriber: FasterWhisperTranscriber,
+    transcriber: WindowedTranscriber,
     cur: _Cursor,
     run: list[AudioPiece],
     length: int,
 ) -> tuple[list[Utterance], int]:
     """The utterances of the window starting at the cursor and its length in samples; carries the
     cursor's window state (context, ids, last utterance) through the transcriber's own window call."""
-    from transcribe.transcriber import WindowState
+    from transcribe.protocol import WindowState
 
     audio = _load_audio(services, run, cur.offset, length)
     t0 = _position(cur)
-    window = next(iter(transcriber.cutter.run([AudioChunk(stream_id, t0, audio, SAMPLE_RATE)])))
+    window = next(iter(transcriber.windows([AudioChunk(stream_id, t0, audio, SAMPLE_RATE)])))
     ledger.mark_running(stream_id, cur.window, t0)
     state = WindowState(cur.context, set(cur.seen), cur.last_t1, cur.last_text)
     out = transcriber.transcribe_window(window, state)

@@ -33,6 +33,7 @@ from storage.work import WorkLedger
 
 if TYPE_CHECKING:
     from claims.extractor import ClaimExtractor
+    from transcribe.corrected import Corrected
     from transcribe.correction import DomainCorrector
     from transcribe.transcriber import FasterWhisperTranscriber
 
@@ -52,7 +53,7 @@ class WorkerContext:
     def __init__(self, settings: Settings) -> None:
         self.services = Services(settings)
         self._ledger: WorkLedger | None = None
-        self._transcriber: FasterWhisperTranscriber | None = None
+        self._engine: FasterWhisperTranscriber | None = None
         self._correctors: dict[str, DomainCorrector] = {}
         self._extractors: dict[str, ClaimExtractor] = {}
 
@@ -65,18 +66,17 @@ class WorkerContext:
     def products(self, stream_id: str) -> list[Product]:
         return self.ledger.products(stream_id)
 
-    def transcriber(self, products: list[Product]) -> FasterWhisperTranscriber:
-        """The process's one transcriber (model loaded once), corrected for these products."""
+    def transcriber(self, products: list[Product]) -> Corrected:
+        """The process's one speech engine (model loaded once), corrected for these products."""
+        from transcribe.corrected import Corrected
         from transcribe.correction import DomainCorrector
 
-        if self._transcriber is None:
-            self._transcriber = self.services.transcriber([])
-            self._transcriber.load()
+        if self._engine is None:
+            self._engine = self.services.engine()
         key = _digest(products)
         if key not in self._correctors:
             self._correctors[key] = DomainCorrector(products=products)
-        self._transcriber.corrector = self._correctors[key]
-        return self._transcriber
+        return Corrected(self._engine, self._correctors[key])
 
     def extractor(self, products: list[Product]) -> ClaimExtractor:
         key = _digest(products)

@@ -149,7 +149,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, webhook_server: HTTPSer
     root = tmp_path_factory.mktemp("deploy")
     media_a = make_media(root / "a.mp4", 40.0)
     media_b = make_media(root / "b.mp4", 12.0)
-    from index.assets import ensure_e5_model
+    from index.e5_assets import ensure_e5_model
 
     models = Path(os.environ.get("ONRECORD_TEST_MODELS_DIR", tmp_path_factory.mktemp("models")))
     settings = Settings(

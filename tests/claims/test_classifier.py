@@ -31,7 +31,7 @@ OPEN = [("适合烧烤店打包生蚝", "suitability"), ("一卷四百节", "spe
 
 @pytest.fixture(scope="module")
 def with_vectors(tmp_path_factory: pytest.TempPathFactory) -> ClaimExtractor:
-    from index.assets import ensure_e5_model
+    from index.e5_assets import ensure_e5_model
     from index.embedder import SentenceTransformerEmbedder
 
     path = ensure_e5_model("bundled", tmp_path_factory.mktemp("models"))

@@ -45,7 +45,7 @@ def hashing_embedder() -> HashingEmbedder:
 
 @pytest.fixture(scope="session")
 def e5_path(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from index.assets import ensure_e5_model
+    from index.e5_assets import ensure_e5_model
 
     models = Path(os.environ.get("ONRECORD_TEST_MODELS_DIR", tmp_path_factory.mktemp("models")))
     return ensure_e5_model("bundled", models)

@@ -19,8 +19,8 @@ ONRECORD = [sys.executable, "-m", "pipeline.cli"]
 def model_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment for `onrecord` subprocesses: the bundled models assembled once, outside any data
     dir (so a data dir can sit on a tiny disk), offline."""
-    from index.assets import ensure_e5_model
-    from transcribe.assets import ensure_whisper_model
+    from index.e5_assets import ensure_e5_model
+    from transcribe.whisper_assets import ensure_whisper_model
 
     models = Path(os.environ.get("ONRECORD_TEST_MODELS_DIR", tmp_path_factory.mktemp("models")))
     return {

@@ -14,6 +14,7 @@ from pipeline import commands
 from pipeline.sample import SAMPLE_DIR
 from pipeline.services import Services
 from pipeline.settings import Settings
+from transcribe.protocol import transcribe_file
 
 SAMPLES = SAMPLE_DIR
 TOLERANCE = 1.5
@@ -93,7 +94,7 @@ def test_clip_around_a_claim_contains_its_words(ingested: Services, tmp_path: Pa
     out = cut_clip(
         ingested.store, "sample", max(0.0, claim.t0 - 1.0), claim.t1 + 1.0, tmp_path / "c.mp4"
     ).path
-    text = "".join(u.text for u in ingested.transcriber().transcribe_file(out, stream_id="clip"))
+    text = "".join(u.text for u in transcribe_file(ingested.transcriber(), out, stream_id="clip"))
     assert fuzz.partial_ratio(claim.quote, text) >= 80, (claim.quote, text)
 
 

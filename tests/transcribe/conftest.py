@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.sample import SAMPLE_DIR
-from transcribe.assets import ensure_whisper_model
+from transcribe.corrected import Corrected
 from transcribe.transcriber import FasterWhisperTranscriber
+from transcribe.whisper_assets import ensure_whisper_model
 
 REPO = Path(__file__).resolve().parents[2]
 REALDATA = REPO.parent / "shared" / "realdata"
@@ -22,10 +23,11 @@ def whisper_path(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def transcriber(whisper_path: str) -> FasterWhisperTranscriber:
+def transcriber(whisper_path: str) -> Corrected:
+    """The default engine with domain-term correction after it, as the pipeline builds it."""
     from transcribe.correction import DomainCorrector
 
-    tr = FasterWhisperTranscriber(whisper_path, corrector=DomainCorrector())
+    tr = Corrected(FasterWhisperTranscriber(whisper_path), DomainCorrector())
     tr.load()
     return tr
 

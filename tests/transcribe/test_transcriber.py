@@ -13,8 +13,10 @@ from rapidfuzz.distance import Levenshtein
 from models import AudioChunk, Product, Utterance
 from tests.transcribe.conftest import SAMPLE, SAMPLE_TRUTH, realdata_clip
 from transcribe.audio import decode_audio
+from transcribe.corrected import Corrected
 from transcribe.correction import DomainCorrector
 from transcribe.normalize import to_simplified
+from transcribe.protocol import transcribe_file
 from transcribe.transcriber import FasterWhisperTranscriber
 
 pytestmark = pytest.mark.slow
@@ -45,7 +47,7 @@ def check_times(utterances: list[Utterance]) -> None:
 
 
 @pytest.mark.parametrize("kind", ["silence", "tone", "noise"])
-def test_no_text_for_silence_tone_or_noise(transcriber: FasterWhisperTranscriber, kind: str) -> None:
+def test_no_text_for_silence_tone_or_noise(transcriber: Corrected, kind: str) -> None:
     rng = np.random.default_rng(0)
     t = np.arange(40 * RATE) / RATE
     audio = {
@@ -53,13 +55,13 @@ def test_no_text_for_silence_tone_or_noise(transcriber: FasterWhisperTranscriber
         "tone": 0.2 * np.sin(2 * np.pi * 440 * t) * (np.sin(2 * np.pi * 0.5 * t) > 0),
         "noise": 0.05 * rng.standard_normal(len(t)),
     }[kind].astype(np.float32)
-    assert list(transcriber.run(chunks_of(audio, 5.0))) == []
+    assert list(transcriber.transcribe(chunks_of(audio, 5.0))) == []
 
 
-def test_real_mandarin_clip(transcriber: FasterWhisperTranscriber) -> None:
+def test_real_mandarin_clip(transcriber: Corrected) -> None:
     path = realdata_clip("masr_test.wav")
     ref = "近几年不但我用书给女儿压岁也劝说亲朋不要给女儿压岁钱而改送压岁书"
-    utterances = list(transcriber.transcribe_file(path, "clip", offset=50.0))
+    utterances = list(transcribe_file(transcriber, path, "clip", offset=50.0))
     text = "".join(u.text for u in utterances)
     assert utterances and is_simplified(text)
     assert re.search("[，。]", text)  # punctuated
@@ -70,10 +72,10 @@ def test_real_mandarin_clip(transcriber: FasterWhisperTranscriber) -> None:
     assert all(u.id.startswith("clip:u") and 0 < u.confidence <= 1 for u in utterances)
 
 
-def test_ids_are_stable_across_runs(transcriber: FasterWhisperTranscriber) -> None:
+def test_ids_are_stable_across_runs(transcriber: Corrected) -> None:
     path = realdata_clip("paddlespeech_zh.wav")
-    first = [(u.id, u.text) for u in transcriber.transcribe_file(path, "s")]
-    again = [(u.id, u.text) for u in transcriber.transcribe_file(path, "s")]
+    first = [(u.id, u.text) for u in transcribe_file(transcriber, path, "s")]
+    again = [(u.id, u.text) for u in transcribe_file(transcriber, path, "s")]
     assert first and first == again
 
 
@@ -98,10 +100,10 @@ def _long_speech() -> tuple[np.ndarray, str]:
     return np.concatenate(pieces), ref
 
 
-def test_streaming_is_chunking_independent_and_loses_nothing(transcriber: FasterWhisperTranscriber) -> None:
+def test_streaming_is_chunking_independent_and_loses_nothing(transcriber: Corrected) -> None:
     audio, ref = _long_speech()
-    small = list(transcriber.run(chunks_of(audio, 1.0)))
-    big = list(transcriber.run(chunks_of(audio, 30.0)))
+    small = list(transcriber.transcribe(chunks_of(audio, 1.0)))
+    big = list(transcriber.transcribe(chunks_of(audio, 30.0)))
     # chunking never changes the result: cuts depend on the audio only
     assert [(u.id, u.text) for u in small] == [(u.id, u.text) for u in big]
     check_times(small)
@@ -121,8 +123,8 @@ def test_streaming_is_chunking_independent_and_loses_nothing(transcriber: Faster
 def test_sample_stream_promise_terms(whisper_path: str) -> None:
     truth = json.loads(SAMPLE_TRUTH.read_text(encoding="utf-8"))
     products = [Product(**p) for p in truth.get("products", [])]
-    tr = FasterWhisperTranscriber(whisper_path, corrector=DomainCorrector(products=products))
-    utterances = list(tr.transcribe_file(SAMPLE, "sample"))
+    tr = Corrected(FasterWhisperTranscriber(whisper_path), DomainCorrector(products=products))
+    utterances = list(transcribe_file(tr, SAMPLE, "sample"))
     text = "".join(u.text for u in utterances)
     check_times(utterances)
     assert is_simplified(text)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from models import ModelAssetError
-from transcribe.assets import (
+from transcribe.whisper_assets import (
     MODEL_SIZE,
     WeightSource,
     assemble,

@@ -7,10 +7,11 @@ import pytest
 
 from models import Correction
 from tests.transcribe.conftest import SAMPLE, realdata_clip
+from transcribe.acoustic_check import AcousticVerifier, apply_all
 from transcribe.audio import decode_audio
+from transcribe.corrected import Corrected
 from transcribe.correction import DomainCorrector
 from transcribe.transcriber import DecodeOptions, FasterWhisperTranscriber
-from transcribe.verify import AcousticVerifier, apply_all
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,8 +29,9 @@ def sentence_audio() -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def verifier(transcriber: FasterWhisperTranscriber) -> AcousticVerifier:
-    return AcousticVerifier(transcriber.load())
+def verifier(transcriber: Corrected) -> AcousticVerifier:
+    assert isinstance(transcriber.inner, FasterWhisperTranscriber)
+    return AcousticVerifier(transcriber.inner.load())
 
 
 def test_what_was_said_scores_above_what_was_not(
@@ -100,16 +102,14 @@ def test_the_transcriber_verifies_against_the_sentence_audio(whisper_path: str) 
     """Through the transcriber: what the text rules refuse (运费鞋: 鞋 is a word) is kept once
     the sentence's audio (the sample says 不过我们送运费险，退货不花钱。) supports it, and
     recorded as verified; verification off, the text stays as heard."""
-    tr = FasterWhisperTranscriber(whisper_path, corrector=DomainCorrector())
+    tr = Corrected(FasterWhisperTranscriber(whisper_path), DomainCorrector())
     audio = decode_audio(SAMPLE)[int(131.5 * RATE) : int(135.7 * RATE)]
     heard = "不过我们送运费鞋，退货不花钱。"
-    assert tr._correct(heard) == (heard, [])
-    text, corrections = tr._correct(heard, audio_of=lambda: audio)
+    assert tr.correct(heard) == (heard, [])
+    text, corrections = tr.correct(heard, audio_of=lambda: audio)
     assert text == "不过我们送运费险，退货不花钱。"
     assert [(c.original, c.corrected, c.reason) for c in corrections] == [
         ("运费鞋", "运费险", "pinyin-verified")
     ]
-    off = FasterWhisperTranscriber(
-        whisper_path, corrector=DomainCorrector(), decode=DecodeOptions(verify_max_cost=None)
-    )
-    assert off._correct(heard, audio_of=lambda: audio) == (heard, [])
+    off = Corrected(FasterWhisperTranscriber(whisper_path, decode=DecodeOptions(verify_max_cost=None)), DomainCorrector())
+    assert off.correct(heard, audio_of=lambda: audio) == (heard, [])

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.assets import MODEL_DIRNAME, _state_dict, describe_e5_model, ensure_e5_model
+from index.e5_assets import MODEL_DIRNAME, _state_dict, describe_e5_model, ensure_e5_model
 from models import ModelAssetError
 
 pytestmark = pytest.mark.slow
