@@ -28,15 +28,14 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from capture.archive import load_manifest
+from index.analyzer import has_content
+from models import CatalogError, Utterance
+from pipeline.sample import SAMPLE_DIR
+from pipeline.services import Services
+from pipeline.settings import Settings
 
-from capture.archive import load_manifest  # noqa: E402
-from index.analyzer import has_content  # noqa: E402
-from models import CatalogError, Utterance  # noqa: E402
-from pipeline.sample import SAMPLE_DIR  # noqa: E402
-from pipeline.services import Services  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 ONRECORD = [sys.executable, "-m", "pipeline.cli"]
 STREAM = "bench"
