@@ -219,7 +219,7 @@ def _text(value: object) -> str | int:
 
 def create_app(services: Services) -> FastAPI:
     """The API over composed services; the lifespan opens the catalog and the signing key."""
-    ctx = ApiContext.from_services(services, getattr(services.settings, "webhook_url", ""))
+    ctx = ApiContext.compose(services, getattr(services.settings, "webhook_url", ""))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

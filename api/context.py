@@ -2,46 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fastapi import HTTPException, Request
 
-from desk.review import ReviewDesk
-from desk.tickets import TicketDesk
-from desk.webhook import WebhookSender
-from evidence.builder import EvidenceBuilder
 from models import Manifest, Stream
-from pipeline.quotas import ApiQuotas
-from pipeline.search_view import SearchView
-from pipeline.services import AccountsCatalog, Services
+from pipeline.api_services import ApiServices
 
 
-@dataclass
-class ApiContext:
-    services: Services
-    evidence: EvidenceBuilder
-    quotas: ApiQuotas
-    tickets: TicketDesk
-    review: ReviewDesk
-    webhook: WebhookSender | None
-    search: SearchView
-
-    @classmethod
-    def from_services(cls, services: Services, webhook_url: str = "") -> ApiContext:
-        quotas = ApiQuotas.from_settings(services.settings, services.catalog)
-        return cls(
-            services=services,
-            evidence=services.evidence,
-            quotas=quotas,
-            tickets=services.tickets(quotas),
-            review=services.review(),
-            search=SearchView(services),
-            webhook=services.webhook(webhook_url),
-        )
-
-    @property
-    def accounts(self) -> AccountsCatalog:
-        return self.services.accounts
+class ApiContext(ApiServices):
+    """The composed services plus what answers in HTTP terms (404 for another merchant's stream)."""
 
     def stream_of(self, stream_id: str, merchant: str) -> Stream:
         """The merchant's stream, or 404: another merchant's stream looks exactly like a missing one."""

@@ -10,9 +10,7 @@ from fastapi.responses import Response
 
 from api.auth import Agent, Ctx
 from api.errors import ErrorBody
-from desk.tickets import summary
-from evidence.builder import Moment
-from models import EvidenceInfo, EvidenceRequest, StorageError
+from models import EvidenceInfo, EvidenceRequest, Moment, StorageError
 
 router = APIRouter(prefix="/v1", tags=["evidence"])
 BundleId = Annotated[str, PathParam(pattern=r"^ev-[0-9T]{15}-[0-9a-f]{8}$", description="bundle id")]
@@ -52,7 +50,7 @@ def create_bundle(body: EvidenceRequest, ctx: Ctx, key: Agent) -> EvidenceInfo:
     ctx.quotas.charge(key.id, bundles=1, reencode_s=seconds if body.exact else 0.0)
     data, manifest_ = ctx.evidence.build(key.merchant, moments, pad=body.pad, exact=body.exact)
     info = ctx.evidence.save(data, manifest_)
-    ctx.accounts.add_bundle(info.bundle_id, key.merchant, None, summary(info.model_dump(mode="json")))
+    ctx.accounts.add_bundle(info.bundle_id, key.merchant, None, info.model_dump(mode="json"))
     ctx.accounts.audit(key.id, key.merchant, "evidence.created", info.bundle_id, {"items": len(moments)})
     return info
 

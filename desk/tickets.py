@@ -13,15 +13,16 @@ import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
-from evidence.builder import EvidenceBuilder, Moment
+from evidence.builder import EvidenceBuilder
 from models import (
     Claim,
     ClaimInForce,
     ClaimType,
     EvidenceInfo,
     InputError,
+    Moment,
     Ticket,
     TicketBusyError,
     TicketConflictError,
@@ -183,7 +184,7 @@ class TicketDesk:
             data, manifest = self.evidence.build(merchant, moments, ticket_id=ticket.id)
             bundle = self.evidence.save(data, manifest)
             self.accounts.add_bundle(
-                bundle.bundle_id, merchant, ticket.id, summary(bundle.model_dump(mode="json"))
+                bundle.bundle_id, merchant, ticket.id, bundle.model_dump(mode="json")
             )
         result = TicketResult(
             ticket=ticket, merchant=merchant, claims=claims, bundle=bundle, created_at=datetime.now(UTC)
@@ -213,15 +214,6 @@ class TicketDesk:
             )
         data, manifest = self.evidence.build(merchant, moments, ticket_id=ticket.id)
         info = self.evidence.save(data, manifest)
-        self.accounts.add_bundle(info.bundle_id, merchant, ticket.id, summary(info.model_dump(mode="json")))
+        self.accounts.add_bundle(info.bundle_id, merchant, ticket.id, info.model_dump(mode="json"))
         self.accounts.audit(actor, merchant, "evidence.created", info.bundle_id, {"ticket": ticket.id})
         return data, info
-
-
-def summary(info: dict[str, Any]) -> dict[str, Any]:
-    """A bundle record small enough for the catalog: the chain links stay in the ZIP."""
-    manifest = dict(info["manifest"])
-    manifest["streams"] = [
-        {"stream": s["stream"], "head": s["head"], "links": len(s["links"])} for s in manifest["streams"]
-    ]
-    return info | {"manifest": manifest}

@@ -28,28 +28,18 @@ from evidence.signer import Ed25519Signer
 from models import (
     BundleTooLargeError,
     ChainLink,
-    Claim,
     EvidenceBundle,
     EvidenceInfo,
     EvidenceItem,
     Gap,
     InputError,
     Manifest,
+    Moment,
     StreamChain,
     Word,
 )
 from storage.catalog import Catalog
 from storage.objects import ObjectStore
-
-
-@dataclass(frozen=True)
-class Moment:
-    """A span of a stream to put in evidence, with the claim it supports when there is one."""
-
-    stream_id: str
-    t0: float
-    t1: float
-    claim: Claim | None = None
 
 
 def _sha(data: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -238,3 +239,13 @@ class AuditEntry(_Frozen):
     action: str  # review.confirmed, key.created, ticket.created, evidence.created, ...
     target: str
     detail: dict[str, object] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A span of a stream to put in evidence, with the claim it supports when there is one."""
+
+    stream_id: str
+    t0: float
+    t1: float
+    claim: Claim | None = None

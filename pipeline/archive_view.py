@@ -22,7 +22,7 @@ from capture.verify import verify_stream
 from models import Manifest, VerifyReport
 from storage.objects import ObjectStore
 
-__all__ = ["ArchiveView", "ClipCut"]
+__all__ = ["ArchiveView"]
 
 
 class ArchiveView:

@@ -17,7 +17,7 @@ from storage.catalog import Catalog
 from storage.factory import make_store
 from storage.objects import ObjectStore
 
-__all__ = ["AccountsCatalog", "Services", "load_products"]  # AccountsCatalog: the API types with it
+__all__ = ["Services", "load_products"]
 
 if TYPE_CHECKING:
     from collections.abc import Callable

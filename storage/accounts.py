@@ -204,6 +204,13 @@ class AccountsCatalog:
 
     # bundles -----------------------------------------------------------------------------
     def add_bundle(self, bundle_id: str, merchant: str, ticket_id: str | None, doc: dict[str, Any]) -> None:
+        """Record a bundle (its EvidenceInfo as JSON), kept small: each stream's chain links stay in the
+        ZIP, the record keeps their count."""
+        manifest = dict(doc["manifest"])
+        manifest["streams"] = [
+            {"stream": s["stream"], "head": s["head"], "links": len(s["links"])} for s in manifest["streams"]
+        ]
+        doc = doc | {"manifest": manifest}
         row = {
             "id": bundle_id,
             "merchant": merchant,

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import ast
+import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = {
-    "models",
-    "lexicon",
-    "storage",
-    "capture",
-    "transcribe",
-    "claims",
-    "index",
-    "evidence",
-    "desk",
-    "pipeline",
-    "api",
-}
-ALLOWED = {
+PRODUCT = ["models", "lexicon", "storage", "capture", "transcribe", "claims", "index", "evidence", "desk"]
+OURS = {*PRODUCT, "pipeline", "api", "evals", "scripts", "tests"}
+# ../shared/ARCHITECTURE.md's "may import" column, row by row
+ALLOWED: dict[str, set[str]] = {
     "models": set(),
     "lexicon": set(),
     "storage": {"models"},
@@ -31,10 +22,11 @@ ALLOWED = {
     "index": {"models", "storage", "lexicon"},
     "evidence": {"models", "storage", "capture"},
     "desk": {"models", "storage", "evidence", "lexicon"},
-    "pipeline": OURS - {"api"},
-    # evidence, desk: the API's routes use their types and errors directly until the integrator
-    # composes their public surface (issue 18); the table says models, pipeline
-    "api": {"models", "pipeline", "evidence", "desk"},
+    "pipeline": set(PRODUCT),  # "all of the above": never api, evals, scripts or tests
+    "api": {"models", "pipeline"},
+    "evals": OURS - {"evals", "tests"},  # anything of the product (a test is not a library)
+    "scripts": OURS - {"scripts", "tests"},
+    "tests": OURS - {"tests"},
 }
 
 
@@ -48,12 +40,44 @@ def _imports(path: Path) -> set[tuple[str, int]]:
     return found
 
 
-@pytest.mark.parametrize("package", sorted(ALLOWED))
-def test_package_imports_only_what_it_may(package: str) -> None:
-    wrong = [
-        f"{path.relative_to(ROOT)}:{line} imports {name}"
-        for path in sorted((ROOT / package).rglob("*.py"))
+def violations(root: Path, package: str) -> list[str]:
+    """`path:line imports X` for every import in `package` of one of our packages it may not use."""
+    return [
+        f"{path.relative_to(root)}:{line} imports {name}"
+        for path in sorted((root / package).rglob("*.py"))
         for name, line in _imports(path)
         if name in OURS and name != package and name not in ALLOWED[package]
     ]
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_package_imports_only_what_it_may(package: str) -> None:
+    wrong = violations(ROOT, package)
     assert not wrong, "\n".join(wrong)
+
+
+def test_every_top_level_package_is_in_the_table() -> None:
+    found = {p.parent.name for p in ROOT.glob("*/__init__.py")} | {"scripts"}
+    assert found <= set(ALLOWED), sorted(found - set(ALLOWED))
+
+
+@pytest.mark.parametrize(
+    ("package", "line", "caught"),
+    [
+        ("api", "from storage.accounts import AccountsCatalog", True),  # past the composition root
+        ("api", "import desk.tickets", True),
+        ("capture", "from pipeline.settings import Settings", True),  # a stage reading settings
+        ("models", "from storage.catalog import Catalog", True),
+        ("pipeline", "from evals.sample import score_claims", True),  # the product on its evaluation
+        ("evidence", "    from desk import tickets  # a function-local import", True),
+        ("api", "from pipeline.services import Services", False),
+        ("evals", "from pipeline.services import Services", False),
+    ],
+)
+def test_a_deliberate_violation_is_caught(tmp_path: Path, package: str, line: str, caught: bool) -> None:
+    """The checker, on a copy of the tree with one import added, names exactly that import."""
+    shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    bad = tmp_path / package / "_deliberate.py"
+    bad.write_text(f"def f() -> None:\n{line}\n" if line.startswith("    ") else f"{line}\n", encoding="utf-8")
+    wrong = violations(tmp_path, package)
+    assert bool(wrong) is caught and all(w.startswith(f"{package}/_deliberate.py:") for w in wrong), wrong

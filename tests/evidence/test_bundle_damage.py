@@ -18,10 +18,10 @@ import pytest
 from capture.archive import StreamArchive
 from capture.segmenter import PyAVSegmenter, SegmentData, open_input
 from evidence import layout
-from evidence.builder import EvidenceBuilder, Moment
+from evidence.builder import EvidenceBuilder
 from evidence.signer import Ed25519Signer
 from evidence.verifier import BundleLimits, verify_bundle
-from models import Stream
+from models import Moment, Stream
 from storage.catalog import Catalog
 from storage.objects import LocalStore
 
