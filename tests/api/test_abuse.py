@@ -241,14 +241,24 @@ def test_the_last_admin_key_cannot_be_revoked_and_revoking_twice_audits_once(ser
         assert rows.scalar_one() == 2  # key.created (the second key) and one key.revoked
 
 
-def test_the_keys_cli_refuses_the_last_admin_key(server: Server, monkeypatch, capsys) -> None:
-    from api.keys import main
+def test_the_keys_cli_refuses_the_last_admin_key(server: Server) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
 
-    monkeypatch.setenv("ONRECORD_DATA_DIR", str(server.services.settings.data_dir))
+    env = {**os.environ, "ONRECORD_DATA_DIR": str(server.services.settings.data_dir)}
     only = server.accounts.create_key(Role.ADMIN, "shop-cli")
-    assert main(["revoke", only.info.id, "--merchant", "shop-cli"]) == 2
-    assert "last active admin key" in capsys.readouterr().err
+    cli = [sys.executable, "-m", "pipeline.cli", "keys"]
+    done = subprocess.run([*cli, "revoke", only.info.id, "--merchant", "shop-cli"], env=env, capture_output=True, text=True)
+    assert done.returncode == 2 and "last active admin key" in done.stderr and done.stderr.count("error:") == 1
     assert server.accounts.resolve_key(only.key) is not None
+    made = subprocess.run(
+        [*cli, "create", "--role", "agent", "--merchant", "shop-cli"], env=env, capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stderr
+    key = json.loads(made.stdout)["key"]
+    assert server.accounts.resolve_key(key) is not None
 
 
 @pytest.mark.parametrize(
