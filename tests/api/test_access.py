@@ -80,13 +80,16 @@ def test_admin_creates_lists_and_revokes_keys_storing_only_hashes(deployment) ->
     assert {"key.created", "key.revoked"} <= {a["action"] for a in audit}
 
 
-def test_keys_cli_creates_a_key(deployment, monkeypatch, capsys) -> None:
+def test_keys_cli_creates_a_key(deployment) -> None:
     import json
+    import os
+    import subprocess
+    import sys
 
-    from api.keys import main
-
-    monkeypatch.setenv("ONRECORD_DATA_DIR", str(deployment.services.settings.data_dir))
-    assert main(["create", "--role", "admin", "--merchant", "shop-c"]) == 0
-    made = json.loads(capsys.readouterr().out)
+    env = {**os.environ, "ONRECORD_DATA_DIR": str(deployment.services.settings.data_dir)}
+    cmd = [sys.executable, "-m", "pipeline.cli", "keys", "create", "--role", "admin", "--merchant", "shop-c"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    made = json.loads(done.stdout)
     r = deployment.client.get("/v1/me", headers={"X-API-Key": made["key"]})
     assert r.json()["merchant"] == "shop-c" and r.json()["role"] == "admin"
