@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from capture.archive import StreamArchive, load_manifest
-from models import CatalogError, StreamStatus
+from models import CatalogError, OnRecordError, Stream, StreamStatus
 from storage.catalog import Catalog, IngestRecord
 from storage.objects import ObjectStore
 
@@ -133,3 +133,59 @@ class Heartbeat:
                 # a catalog that cannot take the write (disk full) fails the ingest's own writes too,
                 # and that first failure is what gets reported; a missed beat only ages the lease
                 continue
+
+
+class RecordingLease:
+    """A live recording's lease on its stream (the catalog's `ingests` row "live"): while its heartbeat
+    runs the stream is being recorded; once the process dies (SIGKILL, a lost machine, a killed capture
+    worker) every reader sees the stream `interrupted`, never `recording`. A restarted recorder takes
+    it over. `take()`, then `with lease:` around the recording (the heartbeat), then `release(error)`."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        stream: Stream,
+        *,
+        interval_s: float,
+        segment_s: float,
+        reached: Callable[[], float],
+    ) -> None:
+        self.catalog, self.stream, self.interval_s, self.segment_s, self.reached = (
+            catalog, stream, interval_s, segment_s, reached,
+        )  # fmt: skip
+        self.rec: IngestRecord | None = None
+        self._beat: Heartbeat | None = None
+
+    def take(self) -> RecordingLease:
+        rows = self.catalog.ingests_of(self.stream.id)
+        old = next((r for r in rows if r.fingerprint == LIVE_LEASE), None)
+        self.rec = IngestRecord(
+            self.stream.id, LIVE_LEASE, self.stream.source, 0.0, self.reached(), RUNNING, os.getpid(),
+            this_host(), time.time(), old.seq if old is not None else len(rows), self.segment_s,
+        )  # fmt: skip
+        self.catalog.put_ingest(self.rec)
+        return self
+
+    def __enter__(self) -> RecordingLease:
+        assert self.rec is not None, "take() the lease first"
+        self._beat = Heartbeat(self.catalog, self.rec, self.interval_s, progress=self.reached).__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._beat is not None:
+            self._beat.__exit__(*exc)
+            self._beat = None
+
+    def release(self, error: BaseException | None) -> None:
+        """The recording ended (`error`: what ended it): finished or failed, where it reached. When the
+        catalog fails too, that is a note on the recording's own error, which stays the one raised."""
+        assert self.rec is not None
+        try:
+            self.catalog.update_ingest(
+                self.rec.stream_id, LIVE_LEASE, state=FAILED if error else FINISHED,
+                transcribed_t=self.reached(), heartbeat=time.time(),
+            )  # fmt: skip
+        except OnRecordError as exc:
+            if error is None:
+                raise
+            error.add_note(f"releasing the recording's lease also failed: {exc}")

@@ -16,10 +16,8 @@ reported as `untranscribed_s`, never silently missing.
 from __future__ import annotations
 
 import itertools
-import os
 import queue
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -37,10 +35,9 @@ from models import (
     StreamStatus,
     Utterance,
 )
-from pipeline.ingest_lease import FAILED, FINISHED, LIVE_LEASE, RUNNING, Heartbeat, this_host
+from pipeline.ingest_lease import RecordingLease
 from pipeline.services import Services
 from pipeline.session import SessionResult, SessionRunner
-from storage.catalog import IngestRecord
 
 _END = object()
 _CONTIGUOUS_S = 0.05
@@ -106,23 +103,23 @@ class LiveSession(SessionRunner):
 
         tail = self._untranscribed()  # before the recorder appends to the archive
         self.services.catalog.upsert_stream(self.stream)
-        lease = self._take_lease()
-        heartbeat = Heartbeat(
+        lease = RecordingLease(
             self.services.catalog,
-            lease,
-            self.services.settings.ingest_heartbeat_seconds,
-            progress=self._reached,
-        )
+            self.stream,
+            interval_s=self.services.settings.ingest_heartbeat_seconds,
+            segment_s=self.services.settings.segment_seconds,
+            reached=self._reached,
+        ).take()
         thread = threading.Thread(target=capture, name=f"record-{self.stream.id}", daemon=True)
         thread.start()
         try:
-            with heartbeat:
+            with lease:
                 self._pipeline(tail)
         finally:
             stop.set()
             self._join(thread)
             self._save_index(failure)
-            self._release_lease(lease, failure)
+            lease.release(failure[0] if failure else None)
         archive = self.recorder.archive
         if archive is not None:
             self.result.segments = len(archive.manifest.segments)
@@ -132,35 +129,9 @@ class LiveSession(SessionRunner):
             raise failure[0]
         return self.result
 
-    def _take_lease(self) -> IngestRecord:
-        """This process's lease on the stream (the catalog's `ingests` row "live"): while its heartbeat
-        runs the stream is being recorded; once the process dies (SIGKILL, a lost machine) every reader
-        sees the stream `interrupted`, never `recording`. A restarted recorder takes the lease over."""
-        catalog = self.services.catalog
-        rows = catalog.ingests_of(self.stream.id)
-        old = next((r for r in rows if r.fingerprint == LIVE_LEASE), None)
-        lease = IngestRecord(
-            self.stream.id, LIVE_LEASE, self.stream.source, 0.0, self._reached(), RUNNING, os.getpid(),
-            this_host(), time.time(), old.seq if old is not None else len(rows),
-            self.services.settings.segment_seconds,
-        )  # fmt: skip
-        catalog.put_ingest(lease)
-        return lease
-
     def _reached(self) -> float:
         archive = self.recorder.archive
         return archive.end if archive is not None else 0.0
-
-    def _release_lease(self, lease: IngestRecord, failure: list[BaseException]) -> None:
-        try:
-            self.services.catalog.update_ingest(
-                lease.stream_id, lease.fingerprint, state=FAILED if failure else FINISHED,
-                transcribed_t=self._reached(), heartbeat=time.time(),
-            )  # fmt: skip
-        except OnRecordError as exc:  # the catalog is failing too: the recording's own error comes first
-            if not failure:
-                raise
-            failure[0].add_note(f"releasing the recording's lease also failed: {exc}")
 
     def _join(self, thread: threading.Thread) -> None:
         """Wait for the capture thread, taking what it still queues: after a pipeline error nobody

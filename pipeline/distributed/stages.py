@@ -38,6 +38,7 @@ from capture.archive import StreamArchive
 from capture.recorder import LiveRecorder, RecorderConfig
 from capture.segmenter import PyAVSegmenter, SegmentData, open_input
 from models import AudioChunk, InputError, Product, Stream, StreamStatus, Utterance
+from pipeline.ingest_lease import RecordingLease
 from pipeline.services import Services
 from pipeline.session import SessionRunner
 from storage.work import AudioPiece, WorkLedger
@@ -121,9 +122,24 @@ def capture_live(
     recorder = LiveRecorder(services.store, stream, url, config, on_status=status)
     services.catalog.upsert_stream(stream)
     spool = AudioSpool(services, ledger, stream.id)
-    for chunk in recorder.run(stop or threading.Event(), duration_s):
-        spool.put(chunk)
-        on_piece()
+    lease = RecordingLease(
+        services.catalog,
+        stream,
+        interval_s=services.settings.ingest_heartbeat_seconds,
+        segment_s=config.segment_s,
+        reached=lambda: recorder.archive.end if recorder.archive is not None else 0.0,
+    ).take()  # a capture worker that dies leaves its stream interrupted, not recording
+    error: BaseException | None = None
+    try:
+        with lease:
+            for chunk in recorder.run(stop or threading.Event(), duration_s):
+                spool.put(chunk)
+                on_piece()
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        lease.release(error)
     return recorder.segments
 
 
