@@ -53,6 +53,18 @@ class _Header:
     tensors: dict[str, tuple[int, int, int, int]]  # name → (dtype, count, offset, nbytes)
 
 
+# XLM-R's special tokens, in both the tokenizer config and its special-tokens map
+SPECIAL_TOKENS = {
+    "bos_token": "<s>",
+    "eos_token": "</s>",
+    "unk_token": "<unk>",
+    "sep_token": "</s>",
+    "cls_token": "<s>",
+    "pad_token": "<pad>",
+    "mask_token": "<mask>",
+}
+
+
 def _package_file(package: str, *parts: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
@@ -189,23 +201,9 @@ def _write_folder(out: Path, h: _Header, sd: dict[str, np.ndarray], tokenizer: P
         "tokenizer_config.json": {
             "tokenizer_class": "XLMRobertaTokenizer",
             "model_max_length": h.max_pos,
-            "bos_token": "<s>",
-            "eos_token": "</s>",
-            "unk_token": "<unk>",
-            "sep_token": "</s>",
-            "cls_token": "<s>",
-            "pad_token": "<pad>",
-            "mask_token": "<mask>",
+            **SPECIAL_TOKENS,
         },
-        "special_tokens_map.json": {
-            "bos_token": "<s>",
-            "eos_token": "</s>",
-            "unk_token": "<unk>",
-            "sep_token": "</s>",
-            "cls_token": "<s>",
-            "pad_token": "<pad>",
-            "mask_token": "<mask>",
-        },
+        "special_tokens_map.json": SPECIAL_TOKENS,
         "sentence_bert_config.json": {"max_seq_length": h.max_pos, "do_lower_case": False},
         "modules.json": [
             {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import sqlalchemy
 
 from models import QuotaExceededError
 from storage.catalog import Catalog
 from storage.quotas import Allowance, QuotaLedger
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
 MIDNIGHT = datetime(2026, 11, 21, tzinfo=UTC).timestamp()
 
 
@@ -107,20 +104,6 @@ def _race(url: str) -> int:
 def test_processes_share_one_bucket_on_sqlite(tmp_path: Path) -> None:
     assert _race(f"sqlite:///{tmp_path / 'shared.sqlite3'}") == 10
 
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    name = f"onrecord_test_{uuid.uuid4().hex[:10]}"
-    admin = sqlalchemy.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as c:
-            c.exec_driver_sql(f"CREATE DATABASE {name}")
-    except sqlalchemy.exc.OperationalError:
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as c:
-        c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.dispose()
 
 
 def test_processes_share_one_bucket_on_postgresql(pg_url: str) -> None:

@@ -19,6 +19,7 @@ import pytest
 from models import StreamStatus
 from pipeline.services import Services
 from pipeline.settings import Settings
+from tests.conftest import tmpfs_mount
 
 from .conftest import manifest_of, wait_for
 
@@ -28,17 +29,8 @@ pytestmark = pytest.mark.services
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
     """A 3 MB tmpfs mounted for the test and always unmounted."""
-    where = tmp_path / "tmpfs"
-    where.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(where)], capture_output=True, text=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): {mounted.stderr.strip()}")
-    try:
+    with tmpfs_mount(tmp_path / "tmpfs", "3m") as where:
         yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
 
 
 def _fill(folder: Path, leave: int) -> None:

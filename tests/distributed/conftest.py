@@ -23,7 +23,6 @@ from tests.distributed.servers import PostgresServer, RedisServer
 from tests.storage.conftest import s3_endpoint  # noqa: F401  (fixture)
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ONRECORD = str(Path(sys.executable).with_name("onrecord"))
 SAMPLES = SAMPLE_DIR
 STREAM = "room-1"  # the stream the single-clip tests submit
@@ -77,21 +76,6 @@ def redis_url() -> str:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     return REDIS_URL
 
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    sqlalchemy = pytest.importorskip("sqlalchemy")
-    name = f"onrecord_test_{uuid.uuid4().hex[:10]}"
-    admin = sqlalchemy.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as c:
-            c.exec_driver_sql(f"CREATE DATABASE {name}")
-    except sqlalchemy.exc.OperationalError:
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as c:
-        c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.dispose()
 
 
 @pytest.fixture

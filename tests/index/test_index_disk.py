@@ -20,26 +20,14 @@ import pytest
 
 from index.hybrid import HybridIndex
 from models import StorageError
+from tests.conftest import tmpfs_mount
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 1 MB tmpfs mounted for this test (root only), always unmounted after."""
-    mnt = tmp_path / "small"
-    mnt.mkdir()
-    try:
-        proc = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True, text=True
-        )
-    except FileNotFoundError:
-        pytest.skip("no mount command here: the full-disk test needs a real small filesystem")
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {proc.stderr.strip()}")
-    try:
+    with tmpfs_mount(tmp_path / "small", "1m") as mnt:
         yield mnt
-    finally:
-        if subprocess.run(["umount", str(mnt)], capture_output=True).returncode != 0:
-            subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
 def _fill(mnt: Path, leave: int) -> Path:

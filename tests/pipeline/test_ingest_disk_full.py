@@ -16,6 +16,7 @@ from models import StreamStatus
 from pipeline.settings import Settings
 from storage.catalog import Catalog
 from storage.objects import LocalStore
+from tests.conftest import tmpfs_mount
 from tests.pipeline.conftest import ONRECORD, SAMPLES
 
 pytestmark = pytest.mark.slow
@@ -24,15 +25,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 1 MiB tmpfs (room for ~40 s of the sample with the catalog), always unmounted afterwards."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): {done.stderr.strip()}")
-    try:
+    with tmpfs_mount(tmp_path / "tiny", "1m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_full_disk_fails_the_ingest_cleanly_with_a_recorded_gap(tiny_disk: Path, model_env: dict[str, str]) -> None:
