@@ -1,5 +1,6 @@
 """Domain types shared by every OnRecord stage (pydantic v2, frozen). No I/O here."""
 
+from models.chat import MAX_COMMENT_CHARS, ChatEvent, ChatKind, QAPair
 from models.claims import Claim, ClaimType, Product, Risk, RiskRule, Severity
 from models.errors import (
     BundleTooLargeError,
@@ -57,6 +58,8 @@ __all__ = [
     "AuditEntry",
     "BundleCheck",
     "BundleTooLargeError",
+    "ChatEvent",
+    "ChatKind",
     "CaptureError",
     "CatalogError",
     "ChainLink",
@@ -74,11 +77,13 @@ __all__ = [
     "Gap",
     "GapInfo",
     "InputError",
+    "MAX_COMMENT_CHARS",
     "Manifest",
     "ModelAssetError",
     "Moment",
     "OnRecordError",
     "Product",
+    "QAPair",
     "QuotaExceededError",
     "ReviewDecision",
     "ReviewItem",

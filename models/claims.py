@@ -68,4 +68,5 @@ class Claim(BaseModel):
     product: str | None = None
     risks: list[Risk] = Field(default_factory=list)
     confidence: float = 1.0
-    method: str = "rule"  # rule | embedding
+    method: str = "rule"  # rule | embedding | qa_pair
+    question: str | None = None  # method qa_pair: the viewer's comment this answer was read against
