@@ -1,6 +1,6 @@
 """Domain types shared by every OnRecord stage (pydantic v2, frozen). No I/O here."""
 
-from models.chat import MAX_COMMENT_CHARS, ChatEvent, ChatKind, QAPair
+from models.chat import MAX_COMMENT_CHARS, ChatBatch, ChatEvent, ChatFeedGap, ChatGap, ChatKind, QAPair
 from models.claims import Claim, ClaimType, Product, Risk, RiskRule, Severity
 from models.errors import (
     BundleTooLargeError,
@@ -58,7 +58,10 @@ __all__ = [
     "AuditEntry",
     "BundleCheck",
     "BundleTooLargeError",
+    "ChatBatch",
     "ChatEvent",
+    "ChatFeedGap",
+    "ChatGap",
     "ChatKind",
     "CaptureError",
     "CatalogError",
