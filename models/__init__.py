@@ -46,7 +46,17 @@ from models.evidence import (
     Ticket,
     TicketResult,
 )
-from models.media import AudioChunk, Gap, GapInfo, Manifest, Segment, Stream, StreamStatus, VerifyReport
+from models.media import (
+    AudioChunk,
+    Gap,
+    GapInfo,
+    Manifest,
+    Segment,
+    Stream,
+    StreamStatus,
+    VerifyReport,
+    redact_source,
+)
 from models.search import SearchFilters, SearchHit
 from models.transcript import Correction, Utterance, Word
 
@@ -117,4 +127,5 @@ __all__ = [
     "VerificationError",
     "VerifyReport",
     "Word",
+    "redact_source",
 ]

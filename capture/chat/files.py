@@ -11,7 +11,7 @@ import csv
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,21 +29,43 @@ class ChatFileError(InputError):
 def read_chat_file(path: Path, stream_id: str, started_at: datetime) -> list[ChatEvent]:
     """Every event in `path` (JSONL, or CSV by its `.csv`/`.tsv` suffix), on the stream clock of a stream that
     started at `started_at`. Raises ChatFileError naming the line of the first bad record."""
+    return [event for _, event in read_chat_lines(path, stream_id, since(started_at))]
+
+
+def since(started_at: datetime) -> Callable[[datetime], float]:
+    """Seconds on the clock of a stream that started at `started_at`."""
+    return lambda at: (at - started_at).total_seconds()
+
+
+def read_chat_lines(
+    path: Path, stream_id: str, seconds: Callable[[datetime], float], *, end_s: float | None = None
+) -> list[tuple[int, ChatEvent]]:
+    """(line number, event) for every record of `path`, as `read_chat_file`; also refused, by line: a time past
+    `end_s` (where the stream's record ends), and an id given again with different content."""
     counts: Counter[str] = Counter()
+    first: dict[str, tuple[int, ChatEvent]] = {}
 
     def occurrence(key: str) -> int:
         counts[key] += 1
         return counts[key] - 1
 
-    def seconds(at: datetime) -> float:
-        return (at - started_at).total_seconds()
-
     events = []
     for line, record in _records(path):
         try:
-            events.append(to_event(record, stream_id, seconds, occurrence=occurrence))
+            event = to_event(record, stream_id, seconds, occurrence=occurrence)
         except ChatRecordError as exc:
             raise ChatFileError(f"{path} line {line}: {exc}") from exc
+        if end_s is not None and event.t > end_s:
+            raise ChatFileError(
+                f"{path} line {line}: at {event.t:.3f}s on the stream clock, after the stream's record ends "
+                f"({end_s:.3f}s); is the file for this stream, and its times from the stream's start?"
+            )
+        seen = first.setdefault(event.id, (line, event))
+        if seen[1] != event:
+            raise ChatFileError(
+                f"{path} line {line}: id {event.id!r} was given on line {seen[0]} with different content"
+            )
+        events.append((line, event))
     return events
 
 
@@ -86,12 +108,12 @@ def _csv_records(path: Path, delimiter: str) -> Iterator[tuple[int, dict[str, An
 class FileChatSource:
     """A ChatSource over a file: every event, read and checked whole before the first is given out."""
 
-    def __init__(self, path: Path, stream_id: str, started_at: datetime) -> None:
-        self.path, self.stream_id, self.started_at = path, stream_id, started_at
+    def __init__(self, path: Path, stream_id: str, seconds: Callable[[datetime], float]) -> None:
+        self.path, self.stream_id, self.seconds = path, stream_id, seconds
         self.name = str(path)
 
     def events(self, stop: threading.Event) -> Iterator[ChatEvent | ChatFeedGap]:
-        for event in read_chat_file(self.path, self.stream_id, self.started_at):
+        for _, event in read_chat_lines(self.path, self.stream_id, self.seconds):
             if stop.is_set():
                 return
             yield event
