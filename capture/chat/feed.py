@@ -16,12 +16,13 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
-from websockets.exceptions import WebSocketException
+from websockets.exceptions import ConnectionClosedOK, WebSocketException
+from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as ws_connect
 
 from capture.chat.records import ChatRecordError, to_event
@@ -42,6 +43,7 @@ class FeedStats:
     skipped: int = 0  # lines that were not chat events
     repeats: int = 0  # events already given out (a replay after a reconnect)
     connects: int = 0
+    failures: int = 0  # connection attempts that failed, and drops
     gaps: int = 0
 
 
@@ -76,6 +78,7 @@ class JsonLinesFeed:
         self.now = now
         self.stats = FeedStats()
         self.connected = threading.Event()  # set while a connection is open (tests and status wait on it)
+        self.changed = threading.Condition()  # notified after each failed attempt or drop
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._recent_max = recent_ids
         self._close: Callable[[], None] | None = None
@@ -114,6 +117,9 @@ class JsonLinesFeed:
                 self.connected.clear()
             if stop.is_set():
                 break
+            with self.changed:
+                self.stats.failures += 1
+                self.changed.notify_all()
             if down_since is None:
                 down_since = self.seconds(self.now())
                 log.warning("chat feed %s: %s; reconnecting", self.name, reason)
@@ -158,37 +164,38 @@ class JsonLinesFeed:
 
     @contextmanager
     def _websocket(self, stop: threading.Event) -> Iterator[Iterator[str]]:
-        try:
-            ws = ws_connect(self.url, open_timeout=self.connect_timeout_s, max_size=4 << 20)
-        except (OSError, TimeoutError, WebSocketException) as exc:
-            raise CaptureError(f"cannot open {self.name}: {exc}") from exc
-        self._close = ws.close
+        with ExitStack() as stack:
+            try:
+                ws = stack.enter_context(
+                    ws_connect(self.url, open_timeout=self.connect_timeout_s, max_size=4 << 20)
+                )
+            except (OSError, TimeoutError, WebSocketException) as exc:
+                raise CaptureError(f"cannot open {self.name}: {exc}") from exc
+            self._close = ws.close
+            try:
+                yield self._messages(ws, stop)
+            finally:
+                self._close = None
 
-        def lines() -> Iterator[str]:
+    def _messages(self, ws: ClientConnection, stop: threading.Event) -> Iterator[str]:
+        idle = 0.0
+        while not stop.is_set():
+            try:
+                message = ws.recv(timeout=_POLL_S)
+            except TimeoutError:
+                idle += _POLL_S
+                if idle >= self.idle_timeout_s:
+                    raise CaptureError(f"{self.name} sent nothing for {self.idle_timeout_s:.0f}s") from None
+                continue
+            except ConnectionClosedOK:
+                return  # the server closed it properly: still a drop while the stream runs
+            except (OSError, WebSocketException) as exc:
+                if stop.is_set():
+                    return
+                raise CaptureError(f"{self.name} dropped: {exc}") from exc
             idle = 0.0
-            while not stop.is_set():
-                try:
-                    message = ws.recv(timeout=_POLL_S)
-                except TimeoutError:
-                    idle += _POLL_S
-                    if idle >= self.idle_timeout_s:
-                        raise CaptureError(
-                            f"{self.name} sent nothing for {self.idle_timeout_s:.0f}s"
-                        ) from None
-                    continue
-                except (OSError, WebSocketException) as exc:
-                    if stop.is_set():
-                        return
-                    raise CaptureError(f"{self.name} dropped: {exc}") from exc
-                idle = 0.0
-                text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
-                yield from text.splitlines()
-
-        try:
-            yield lines()
-        finally:
-            self._close = None
-            ws.close()
+            text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+            yield from text.splitlines()
 
     @contextmanager
     def _http(self) -> Iterator[Iterator[str]]:

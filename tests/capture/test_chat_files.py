@@ -15,7 +15,9 @@ STARTED = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def _jsonl(path: Path, rows: list[object]) -> Path:
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows))
+    path.write_text(
+        "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows)
+    )
     return path
 
 
@@ -45,8 +47,8 @@ def test_csv_as_chat_downloader_writes_it_with_stable_ids_when_there_are_none(tm
     f.write_text(
         "\ufefftime_in_seconds,author.name,message,message_type\n"
         "1.5,小王,敏感肌能用吗,text_message\n"
-        "2,阿花,\"包邮吗, 发什么快递\",text_message\n"
-        "2,阿花,\"包邮吗, 发什么快递\",text_message\n",
+        '2,阿花,"包邮吗, 发什么快递",text_message\n'
+        '2,阿花,"包邮吗, 发什么快递",text_message\n',
         encoding="utf-8",
     )
     events = read_chat_file(f, "s1", STARTED)
@@ -63,10 +65,19 @@ def test_csv_as_chat_downloader_writes_it_with_stable_ids_when_there_are_none(tm
         ("{not json", r"line 2: not JSON"),
         ("[1, 2]", r"line 2: expected a JSON object"),
         ({"id": "x", "t": 1, "text": "hi", "kind": "shout"}, r"line 2: unknown kind 'shout'"),
-        ({"id": "x", "at": "2026-11-25T11:59:00+00:00", "text": "hi"}, r"line 2: .*before the stream started"),
+        (
+            {"id": "x", "at": "2026-11-25T11:59:00+00:00", "text": "hi"},
+            r"line 2: .*before the stream started",
+        ),
         ({"id": "x", "t": 9999, "text": "hi"}, r"line 2: at 9999.000s .*after the stream's record ends"),
-        ({"id": "c1", "t": 1, "text": "改过的"}, r"line 2: id 'c1' was given on line 1 with different content"),
-        ({"id": "x", "t": 1, "text": "长" * (1 << 20)}, r"line 2: a comment of 1048576 characters; at most 2000"),
+        (
+            {"id": "c1", "t": 1, "text": "改过的"},
+            r"line 2: id 'c1' was given on line 1 with different content",
+        ),
+        (
+            {"id": "x", "t": 1, "text": "长" * (1 << 20)},
+            r"line 2: a comment of 1048576 characters; at most 2000",
+        ),
         ({"id": "x", "text": "hi"}, r"line 2: no time"),
         ({"id": "x", "at": "2026-11-25T12:00:00", "text": "hi"}, r"line 2: .*no time zone"),
         ({"id": "x", "t": 1, "kind": "gift", "gift_count": -2}, r"line 2: gift_count"),
