@@ -219,10 +219,11 @@ class StreamArchive:
             return gap
 
     def _append(self, entry: Segment | Gap | ChatBatch | ChatGap) -> None:
+        update: dict[str, object] = {"head": entry.chain}
         if isinstance(entry, ChatBatch | ChatGap):
-            update = {"chat": [*self.manifest.chat, entry], "head": entry.chain}
+            update["chat"] = [*self.manifest.chat, entry]
         else:
-            update = {"entries": [*self.manifest.entries, entry], "head": entry.chain}
+            update["entries"] = [*self.manifest.entries, entry]
         self.manifest = self.manifest.model_copy(update=update)
         self._next_seq = entry.seq + 1
         self._write_manifest()
