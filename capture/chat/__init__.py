@@ -1,6 +1,7 @@
-"""Live chat: sources behind one `ChatSource` interface (a file, a WebSocket or HTTP JSON-lines feed) and the
-check of the chat archived on a stream's chain."""
+"""Live chat: sources behind one `ChatSource` interface (a file, a WebSocket or HTTP JSON-lines feed, Bilibili
+danmaku) and the check of the chat archived on a stream's chain."""
 
+from capture.chat.bilibili import BilibiliDanmakuFeed
 from capture.chat.feed import FeedStats, JsonLinesFeed, is_feed_url
 from capture.chat.files import (
     ChatFileError,
@@ -15,6 +16,7 @@ from capture.chat.source import ChatSource, open_chat_source
 from capture.chat.verify import check_chat
 
 __all__ = [
+    "BilibiliDanmakuFeed",
     "ChatFileError",
     "ChatRecordError",
     "ChatSource",

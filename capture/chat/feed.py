@@ -52,7 +52,10 @@ def is_feed_url(source: str) -> bool:
 
 
 class JsonLinesFeed:
-    """A ChatSource reading JSON lines from a WebSocket or a streamed HTTP response."""
+    """A ChatSource reading JSON lines from a WebSocket or a streamed HTTP response. A platform adapter
+    subclasses it, overriding `schemes` and `_connect` to turn the platform's frames into such lines."""
+
+    schemes: tuple[str, ...] = _SCHEMES
 
     def __init__(
         self,
@@ -66,9 +69,9 @@ class JsonLinesFeed:
         recent_ids: int = 20_000,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        if not is_feed_url(url):
+        if not url.lower().startswith(self.schemes):
             raise InputError(
-                f"chat feed {redact_source(url)!r}: expected a ws://, wss://, http:// or https:// URL"
+                f"chat feed {redact_source(url)!r}: expected a URL starting {' or '.join(self.schemes)}"
             )
         self.url, self.stream_id = url, stream_id
         self.name = redact_source(url)
@@ -140,15 +143,7 @@ class JsonLinesFeed:
                 raise ChatRecordError(f"expected a JSON object, got {type(record).__name__}")
             event = to_event(record, self.stream_id, self.seconds, received_at=self.now())
         except (ValueError, ChatRecordError) as exc:
-            self.stats.skipped += 1
-            if self.stats.skipped == 1 or self.stats.skipped % 1000 == 0:
-                log.warning(
-                    "chat feed %s: skipped a line that is not a chat event (%d so far): %s: %.80r",
-                    self.name,
-                    self.stats.skipped,
-                    exc,
-                    line,
-                )
+            self._skipped(str(exc), line)
             return None
         if event.id in self._recent:
             self.stats.repeats += 1
@@ -158,6 +153,18 @@ class JsonLinesFeed:
             self._recent.popitem(last=False)
         self.stats.received += 1
         return event
+
+    def _skipped(self, why: str, what: str) -> None:
+        """Count a line (or a platform frame) that is not a chat event; warn for the first and every 1000th."""
+        self.stats.skipped += 1
+        if self.stats.skipped == 1 or self.stats.skipped % 1000 == 0:
+            log.warning(
+                "chat feed %s: skipped a line that is not a chat event (%d so far): %s: %.80r",
+                self.name,
+                self.stats.skipped,
+                why,
+                what,
+            )
 
     def _connect(self, stop: threading.Event) -> AbstractContextManager[Iterator[str]]:
         return self._websocket(stop) if self.url.lower().startswith(("ws://", "wss://")) else self._http()

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from capture.chat.bilibili import BilibiliDanmakuFeed
 from capture.chat.feed import JsonLinesFeed, is_feed_url
 from capture.chat.files import FileChatSource, is_chat_file
 from capture.reconnect import Backoff
@@ -30,8 +31,10 @@ def open_chat_source(
     *,
     backoff: Backoff | None = None,
 ) -> ChatSource:
-    """A ws:// / http(s):// JSON-lines feed, or a .jsonl / .csv file. InputError for anything else,
-    before the recording starts."""
+    """A ws:// / http(s):// JSON-lines feed, a bilibili://ROOM danmaku feed, or a .jsonl / .csv file.
+    InputError for anything else, before the recording starts."""
+    if source.lower().startswith(BilibiliDanmakuFeed.schemes):
+        return BilibiliDanmakuFeed(source, stream_id, seconds, backoff)
     if is_feed_url(source):
         return JsonLinesFeed(source, stream_id, seconds, backoff)
     if is_chat_file(source):
@@ -41,5 +44,5 @@ def open_chat_source(
         return FileChatSource(path, stream_id, seconds)
     raise InputError(
         f"--comments {source!r}: expected a ws://, wss://, http:// or https:// feed of JSON lines, "
-        "or a .jsonl / .csv file"
+        "a bilibili://ROOM_ID danmaku feed, or a .jsonl / .csv file"
     )
