@@ -101,9 +101,8 @@ def test_danmaku_gifts_and_joins_become_events_and_garbage_is_counted() -> None:
         20.0,
     )
     assert (join.kind, join.user_name) == (ChatKind.JOIN, "老李")
-    assert (
-        feed.stats.skipped == 2
-    )  # the broken frame and the malformed DANMU_MSG; other commands are not chat
+    # the broken frame and the malformed DANMU_MSG are skipped; other commands are not chat, not garbage
+    assert feed.stats.skipped == 2
 
 
 def test_a_refused_authentication_is_a_failed_connection_and_a_gap() -> None:
