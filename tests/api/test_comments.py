@@ -8,7 +8,7 @@ from models import ChatEvent, ChatKind
 from pipeline.chat import ChatWriter
 
 
-def _put_chat(deployment) -> None:  # noqa: ANN001 - the api conftest's Deployment
+def put_chat(deployment) -> None:  # noqa: ANN001 - the api conftest's Deployment
     services = deployment.services
     stream = services.catalog.get_stream("s1")
     events = [
@@ -20,7 +20,7 @@ def _put_chat(deployment) -> None:  # noqa: ANN001 - the api conftest's Deployme
 
 
 def test_comments_route_filters_and_scopes(deployment) -> None:
-    _put_chat(deployment)
+    put_chat(deployment)
     get = deployment.client.get
     r = get("/v1/streams/s1/comments", headers=deployment.h("agent"))
     assert r.status_code == 200
