@@ -23,6 +23,7 @@ from pipeline.services import Services
 from storage import ChatCatalog
 
 END_TOLERANCE_S = 10.0  # comments arrive a little after the last segment closed
+BATCH_MAX = 1000  # events per archived batch: an evidence bundle carries whole batches around its moments
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ class ChatWriter:
         replays carry a new receive time). Raises CatalogError (strict) or StorageError."""
         new = self.chat.unstored(events, strict=strict)
         if new:
-            self.archive.append_chat(new)
+            ordered = sorted(new, key=lambda e: (e.t, e.id))  # a batch then covers a short span of the stream
+            for i in range(0, len(ordered), BATCH_MAX):
+                self.archive.append_chat(ordered[i : i + BATCH_MAX])
             self.chat.add(new)
             if self.index:
                 self.services.index.add_comments(new, merchant=self.stream.merchant)

@@ -4,6 +4,7 @@ comment fails verify, named), searchable with the kind filter, and in an evidenc
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy import update
 
 from capture.archive import StreamArchive, manifest_key
 from capture.segmenter import PyAVSegmenter, SegmentData, open_input
+from evidence import layout
 from evidence.verifier import verify_bundle
 from models import ChatKind, InputError, Moment, SearchFilters, Stream, StreamStatus
 from pipeline.chat import import_comments, list_comments
@@ -166,3 +168,24 @@ def test_a_bundle_holds_the_comments_around_its_moment_and_verifies(
     path.write_bytes(data)
     check = verify_bundle(path)
     assert check.ok, check.failures
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+    assert layout.chat_name("s1", services.archive.manifest("s1").chat[0].seq) in names  # type: ignore[union-attr]
+
+
+def test_a_bundle_whose_comment_was_changed_fails_naming_it(services: Services, tmp_path: Path) -> None:
+    import_comments(services, _file(tmp_path, CHAT), "s1")
+    with services.catalog.engine.begin() as conn:  # the catalog lies about what a viewer asked
+        conn.execute(
+            update(chat_events)
+            .where(chat_events.c.id == "c1")
+            .values(doc={**services.chat.events("s1")[0].model_dump(mode="json"), "text": "孕妇能用吗"})
+        )
+    data, _ = services.evidence.build("m", [Moment("s1", 5.0, 6.0)])
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(data)
+    check = verify_bundle(path)
+    assert not check.ok
+    assert any("comment 'c1' is not, as shown, in a chained chat batch" in f for f in check.failures), (
+        check.failures
+    )
