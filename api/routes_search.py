@@ -28,8 +28,8 @@ def search(
     k: Annotated[int, Query(ge=1, le=50)] = 10,
     mode: Literal["hybrid", "lexical", "semantic"] = "hybrid",
     kind: Annotated[
-        Literal["utterance", "comment"] | None, Query(description="what the host said, or what viewers wrote")
-    ] = None,
+        Literal["utterance", "comment", "all"], Query(description="what the host said, what viewers wrote, or both")
+    ] = "utterance",
     pad: Annotated[float, Query(ge=0, le=60, allow_inf_nan=False, description="clip padding, seconds")] = 2.0,
 ) -> list[SearchHit]:
     if not q.strip():
@@ -44,7 +44,7 @@ def search(
         t_from=t_from,
         t_to=t_to,
         risky=risky,
-        kind=kind,
+        kind=None if kind == "all" else kind,
     )
     try:
         hits = ctx.search.search(q, filters, k=k, mode=mode)

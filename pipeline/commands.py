@@ -132,13 +132,21 @@ def make_filters(
     risky: bool,
     product: str | None,
     merchant: str | None,
-    kind: str | None = None,
+    kind: str = "utterance",
 ) -> SearchFilters:
+    """The filters of a search; `kind` utterance (the host's words, the default), comment (viewers'), or all."""
     if stream is not None:
         require_stream(services, stream)
-    if kind is not None and kind not in ("utterance", "comment"):
-        raise InputError(f"unknown kind {kind!r}: utterance (what the host said) or comment (what viewers wrote)")
-    return SearchFilters(stream=stream, type=type_, risky=risky, product=product, merchant=merchant, kind=kind)
+    if kind not in ("utterance", "comment", "all"):
+        raise InputError(f"unknown kind {kind!r}: utterance (what the host said), comment (what viewers wrote) or all")
+    return SearchFilters(
+        stream=stream,
+        type=type_,
+        risky=risky,
+        product=product,
+        merchant=merchant,
+        kind=None if kind == "all" else kind,
+    )
 
 
 def search(

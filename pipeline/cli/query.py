@@ -49,8 +49,8 @@ def search(
     product: Annotated[str | None, typer.Option("--product")] = None,
     merchant: Annotated[str | None, typer.Option("--merchant")] = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="utterance (the host) or comment (viewers); default both")
-    ] = None,
+        str, typer.Option("--kind", help="utterance (what the host said), comment (what viewers wrote) or all")
+    ] = "utterance",
     json_: JsonOpt = False,
 ) -> None:
     """Hybrid search over everything the hosts said and the viewers wrote."""

@@ -76,6 +76,10 @@ def test_record_with_a_feed_that_drops_then_import_list_search_and_verify(
     found = _cli(env, tmp_path, "search", "敏感肌能用吗", "--stream", "s1", "--kind", "comment", "--json")
     hits = [json.loads(x) for x in found.stdout.splitlines()]
     assert hits and hits[0]["id"] == "c0" and hits[0]["kind"] == "comment", found.stderr
+    host_only = _cli(
+        env, tmp_path, "search", "敏感肌能用吗", "--stream", "s1", "--json"
+    )  # default: the host's words
+    assert host_only.returncode == 0 and host_only.stdout.strip() == "", host_only.stdout
 
     with sqlite3.connect(tmp_path / "catalog.sqlite3") as db:
         assert db.execute("DELETE FROM chat_events WHERE id = 'c2'").rowcount == 1
