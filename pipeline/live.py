@@ -142,6 +142,8 @@ class LiveSession(SessionRunner):
         """The live chat beside the recording (its failure never stops the video: LiveChat logs it)."""
         if self.comments is None:
             return None
+        if self.transcribe:
+            _ = self.services.index  # built once here: cached_property takes no lock on Python >= 3.12
         return LiveChat(
             self.services, self.stream, self.comments, lambda: self.recorder.archive, index=self.transcribe
         ).start()
