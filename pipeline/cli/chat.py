@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from models import InputError
 from pipeline.chat import chat_gaps, comment_row, import_comments, list_comments
 from pipeline.cli.common import JsonOpt, StreamOpt, app, emit, make_services, out
 
@@ -27,7 +28,7 @@ def comments(
     if ctx.invoked_subcommand is not None:
         return
     if stream is None:
-        raise typer.BadParameter("give --stream ID (or `comments import FILE --stream ID`)")
+        raise InputError("give --stream ID (or `onrecord comments import FILE --stream ID`)")
     services = make_services()
     known = services.catalog.get_stream(stream)
     events = list_comments(services, stream, kind)
