@@ -29,7 +29,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import routes_admin, routes_evidence, routes_review, routes_search, routes_streams, routes_tickets
+from api import (
+    routes_admin,
+    routes_chat,
+    routes_evidence,
+    routes_review,
+    routes_search,
+    routes_streams,
+    routes_tickets,
+)
 from api.context import ApiContext
 from api.errors import ERRORS
 from models import (
@@ -237,6 +245,7 @@ def create_app(services: Services) -> FastAPI:
     app.state.ctx = ctx
     for router in (
         routes_streams,
+        routes_chat,
         routes_search,
         routes_evidence,
         routes_tickets,

@@ -1,4 +1,4 @@
-"""Hybrid search over what the hosts said, limited to the caller's merchant, each hit with its clip URL."""
+"""Hybrid search over what the hosts said (and the viewers wrote), limited to the caller's merchant, each hit with its clip URL."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def search(
     t_to: Annotated[datetime | None, Query(alias="to", description="said before (ISO time)")] = None,
     k: Annotated[int, Query(ge=1, le=50)] = 10,
     mode: Literal["hybrid", "lexical", "semantic"] = "hybrid",
+    kind: Annotated[
+        Literal["utterance", "comment", "all"], Query(description="what the host said, what viewers wrote, or both")
+    ] = "utterance",
     pad: Annotated[float, Query(ge=0, le=60, allow_inf_nan=False, description="clip padding, seconds")] = 2.0,
 ) -> list[SearchHit]:
     if not q.strip():
@@ -41,6 +44,7 @@ def search(
         t_from=t_from,
         t_to=t_to,
         risky=risky,
+        kind=None if kind == "all" else kind,
     )
     try:
         hits = ctx.search.search(q, filters, k=k, mode=mode)

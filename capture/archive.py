@@ -8,12 +8,25 @@ that references them, so a crash leaves at worst an unreferenced segment, never 
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
 from capture import hash_chain
-from models import Gap, InputError, Manifest, Segment, StorageError, Stream, StreamStatus
+from models import (
+    ChatBatch,
+    ChatEvent,
+    ChatGap,
+    Gap,
+    InputError,
+    Manifest,
+    Segment,
+    StorageError,
+    Stream,
+    StreamStatus,
+)
 from storage.objects import ObjectStore, check_key
 
 RESERVE_MIN = 64 * 1024  # bytes
@@ -34,6 +47,15 @@ def manifest_key(stream_id: str) -> str:
 
 def segment_key(stream_id: str, seq: int) -> str:
     return f"{stream_prefix(stream_id)}/segments/{seq:06d}.ts"
+
+
+def chat_key(stream_id: str, seq: int) -> str:
+    return f"{stream_prefix(stream_id)}/chat/{seq:06d}.jsonl"
+
+
+def chat_payload(events: Sequence[ChatEvent]) -> bytes:
+    """A chat batch's archived bytes: one event's JSON per line, in the order given."""
+    return b"".join(e.model_dump_json().encode() + b"\n" for e in events)
 
 
 class CorruptManifestError(StorageError):
@@ -72,6 +94,8 @@ class StreamArchive:
     def __init__(self, store: ObjectStore, manifest: Manifest) -> None:
         self.store = store
         self.manifest = manifest
+        # the recorder's thread appends segments while a live chat feed appends its batches
+        self._lock = threading.RLock()
         self._next_seq = self._first_free_seq()
         self._reserved = 0  # bytes of the reserve object now in a local store (0: none)
 
@@ -93,6 +117,16 @@ class StreamArchive:
         archive._write_manifest()
         return archive
 
+    @classmethod
+    def attach(cls, store: ObjectStore, stream: Stream) -> StreamArchive:
+        """The stream's archive as it is (status unchanged), or a new empty one: for adding chat to a
+        stream that is not being recorded (an import)."""
+        existing = load_manifest(store, stream.id)
+        archive = cls(store, existing or Manifest(stream=stream, head=hash_chain.genesis(stream.id)))
+        if existing is None:
+            archive._write_manifest()
+        return archive
+
     @property
     def stream_id(self) -> str:
         return self.manifest.stream.id
@@ -103,12 +137,14 @@ class StreamArchive:
         return self.manifest.duration
 
     def _first_free_seq(self) -> int:
-        used = [e.seq for e in self.manifest.entries]
-        prefix = f"{stream_prefix(self.stream_id)}/segments/"
-        for key in self.store.list(prefix):
-            name = key.rsplit("/", 1)[-1]
-            if name.endswith(".ts") and name[:-3].isdigit():
-                used.append(int(name[:-3]))  # an unreferenced segment from a crash keeps its number
+        used = [e.seq for e in self.manifest.chain_entries]
+        for folder, ext in (("segments", ".ts"), ("chat", ".jsonl")):
+            for key in self.store.list(f"{stream_prefix(self.stream_id)}/{folder}/"):
+                name = key.rsplit("/", 1)[-1]
+                if name.endswith(ext) and name[: -len(ext)].isdigit():
+                    used.append(
+                        int(name[: -len(ext)])
+                    )  # an unreferenced object from a crash keeps its number
         return max(used, default=-1) + 1
 
     def append_segment(
@@ -118,6 +154,12 @@ class StreamArchive:
         t1: float,
         wall_clock: datetime | None = None,
         clock_source: str = "recorder",
+    ) -> Segment:
+        with self._lock:
+            return self._append_segment(data, t0, t1, wall_clock, clock_source)
+
+    def _append_segment(
+        self, data: bytes, t0: float, t1: float, wall_clock: datetime | None, clock_source: str
     ) -> Segment:
         seq = self._next_seq
         key = segment_key(self.stream_id, seq)
@@ -139,18 +181,50 @@ class StreamArchive:
         return seg
 
     def append_gap(self, t0: float, t1: float, reason: str) -> Gap:
-        seq = self._next_seq
-        chain = hash_chain.link(
-            self.manifest.head, seq, t0, t1, "gap", hash_chain.payload_hash(reason.encode())
-        )
-        gap = Gap(seq=seq, t0=t0, t1=t1, reason=reason, chain=chain)
-        self._append(gap)
-        return gap
+        with self._lock:
+            seq = self._next_seq
+            chain = hash_chain.link(
+                self.manifest.head, seq, t0, t1, "gap", hash_chain.payload_hash(reason.encode())
+            )
+            gap = Gap(seq=seq, t0=t0, t1=t1, reason=reason, chain=chain)
+            self._append(gap)
+            return gap
 
-    def _append(self, entry: Segment | Gap) -> None:
-        self.manifest = self.manifest.model_copy(
-            update={"entries": [*self.manifest.entries, entry], "head": entry.chain}
-        )
+    def append_chat(self, events: Sequence[ChatEvent]) -> ChatBatch:
+        """Archive `events` (one stream's, non-empty) as one chained batch object, written before the manifest."""
+        if not events:
+            raise InputError("an empty chat batch has nothing to archive")
+        data = chat_payload(events)
+        with self._lock:
+            seq = self._next_seq
+            key = chat_key(self.stream_id, seq)
+            self.store.put(key, data, overwrite=False)
+            t0, t1 = min(e.t for e in events), max(e.t for e in events)
+            digest = hash_chain.payload_hash(data)
+            chain = hash_chain.link(self.manifest.head, seq, t0, t1, "chat", digest)
+            batch = ChatBatch(
+                seq=seq, t0=t0, t1=t1, path=key, count=len(events), size=len(data), sha256=digest, chain=chain
+            )
+            self._append(batch)
+            return batch
+
+    def append_chat_gap(self, t0: float, t1: float, reason: str) -> ChatGap:
+        """Record on the chain that the live chat feed was away over [t0, t1] and why."""
+        with self._lock:
+            seq = self._next_seq
+            digest = hash_chain.payload_hash(reason.encode())
+            chain = hash_chain.link(self.manifest.head, seq, t0, t1, "chat_gap", digest)
+            gap = ChatGap(seq=seq, t0=t0, t1=t1, reason=reason, chain=chain)
+            self._append(gap)
+            return gap
+
+    def _append(self, entry: Segment | Gap | ChatBatch | ChatGap) -> None:
+        update: dict[str, object] = {"head": entry.chain}
+        if isinstance(entry, ChatBatch | ChatGap):
+            update["chat"] = [*self.manifest.chat, entry]
+        else:
+            update["entries"] = [*self.manifest.entries, entry]
+        self.manifest = self.manifest.model_copy(update=update)
         self._next_seq = entry.seq + 1
         self._write_manifest()
 
@@ -186,9 +260,10 @@ class StreamArchive:
 
     def set_status(self, status: StreamStatus, error: str | None = None) -> None:
         """Record the stream's status (recording, reconnecting, …) in the manifest as it changes."""
-        stream = self.manifest.stream.model_copy(update={"status": status, "error": error})
-        self.manifest = self.manifest.model_copy(update={"stream": stream})
-        self._write_manifest()
+        with self._lock:
+            stream = self.manifest.stream.model_copy(update={"status": status, "error": error})
+            self.manifest = self.manifest.model_copy(update={"stream": stream})
+            self._write_manifest()
 
     def _write_manifest(self) -> None:
         manifest = self.manifest.model_dump_json(indent=1).encode()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import secrets
 import tempfile
 import zipfile
@@ -28,6 +29,10 @@ from evidence.signer import Ed25519Signer
 from models import (
     BundleTooLargeError,
     ChainLink,
+    ChatBatch,
+    ChatEvent,
+    ChatGap,
+    ChatKind,
     EvidenceBundle,
     EvidenceInfo,
     EvidenceItem,
@@ -38,8 +43,11 @@ from models import (
     StreamChain,
     Word,
 )
+from storage import ChatCatalog
 from storage.catalog import Catalog
 from storage.objects import ObjectStore
+
+COMMENTS_BEFORE_S, COMMENTS_AFTER_S = 30.0, 5.0  # the comments a bundle shows around each moment
 
 
 def _sha(data: bytes) -> str:
@@ -53,10 +61,10 @@ def chain_of(manifest: Manifest) -> StreamChain:
             t0=e.t0,
             t1=e.t1,
             kind=e.kind,
-            sha256=hash_chain.payload_hash(e.reason.encode()) if isinstance(e, Gap) else e.sha256,
+            sha256=hash_chain.payload_hash(e.reason.encode()) if isinstance(e, Gap | ChatGap) else e.sha256,
             chain=e.chain,
         )
-        for e in manifest.entries
+        for e in manifest.chain_entries  # the live chat's batches are links of the same chain
     ]
     return StreamChain(
         stream=manifest.stream,
@@ -235,7 +243,23 @@ class EvidenceBuilder:
             clock_source=first.clock_source,
             clip=clip_name,
             segments=[s.seq for s in segs],
+            comments=self._comments(manifest, m, files),
         )
+
+    def _comments(self, manifest: Manifest, m: Moment, files: dict[str, bytes]) -> list[ChatEvent]:
+        """Viewers' comments around the moment (a question is asked before the host answers it), with the
+        archived chat batches that hold them, so the bundle proves them against the chain."""
+        t0, t1 = max(0.0, m.t0 - COMMENTS_BEFORE_S), m.t1 + COMMENTS_AFTER_S
+        comments = ChatCatalog(self.catalog).events(m.stream_id, kind=ChatKind.COMMENT, t0=t0, t1=t1)
+        wanted = {c.id for c in comments}
+        for batch in manifest.chat:
+            if isinstance(batch, ChatBatch) and wanted and batch.t0 < t1 and batch.t1 >= t0:
+                data = self.store.get(batch.path)
+                held = {json.loads(line)["id"] for line in data.splitlines()} & wanted
+                if held:
+                    files[layout.chat_name(m.stream_id, batch.seq)] = data
+                    wanted -= held
+        return comments
 
     def _quote(self, m: Moment) -> tuple[str, list[Word]]:
         """The claim's quote (or the transcript of the span) with the words that fall in the span."""

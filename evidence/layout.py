@@ -10,6 +10,7 @@ SIGNATURE = "manifest.sig"  # Ed25519 signature over MANIFEST, base64
 README = "README.txt"
 CLIPS = "clips/"  # the clips, MP4
 SEGMENTS = "segments/"  # the archive segments each clip was cut from, byte for byte
+CHAT = "chat/"  # the archived chat batches holding the comments an item shows, byte for byte
 MEDIA_SUFFIXES = (".mp4", ".ts")  # already compressed: stored in the ZIP as they are
 SIGNED = frozenset({MANIFEST, SIGNATURE})  # the entries the manifest cannot list
 STORE_PREFIX = "evidence/"  # where bundles live in the object store
@@ -21,6 +22,7 @@ README_TEXT = f"""OnRecord evidence bundle {{bundle_id}}
 {SIGNATURE}    the signature over {MANIFEST} (base64); the public key is in {MANIFEST}
 {CLIPS}          the clips, MP4 (H.264/AAC), playable in any browser
 {SEGMENTS}       the archive segments each clip was cut from, byte for byte as recorded
+{CHAT}           the archived chat batches (JSON lines) holding the viewers' comments each item shows
 streams' chains in {MANIFEST} tie each segment to its stream's chain head:
   h_i = sha256(h_(i-1) | seq | t0 | t1 | kind | sha256(payload)), h_(-1) = sha256("onrecord-genesis|" + stream)
 
@@ -41,6 +43,16 @@ def segment_name(stream_id: str, seq: int) -> str:
 def stream_segments(stream_id: str) -> str:
     """The folder of `stream_id`'s segments inside a bundle."""
     return f"{SEGMENTS}{stream_id}/"
+
+
+def chat_name(stream_id: str, seq: int) -> str:
+    """The entry holding archived chat batch `seq` of `stream_id`."""
+    return f"{stream_chat(stream_id)}{seq:06d}.jsonl"
+
+
+def stream_chat(stream_id: str) -> str:
+    """The folder of `stream_id`'s chat batches inside a bundle."""
+    return f"{CHAT}{stream_id}/"
 
 
 def store_key(bundle_id: str) -> str:

@@ -33,9 +33,10 @@ from pydantic import ValidationError
 
 from capture import hash_chain
 from evidence import layout
-from models import BundleCheck, ChainLink, EvidenceBundle, EvidenceItem, StreamChain
+from models import BundleCheck, ChainLink, ChatEvent, EvidenceBundle, EvidenceItem, StreamChain
 
 _TOLERANCE = 0.05  # seconds
+_CHAT_BYTES = 64 << 20  # one archived chat batch (1000 events of at most 2000 characters each, and their fields)
 _CHUNK = 1 << 20
 _SIG_BYTES = 4096  # base64 of a 64-byte signature, with room to spare
 
@@ -276,6 +277,30 @@ def _item(
             failures.append(f"{label}: wall-clock time {item.at.isoformat()} disagrees with the stream clock")
     if any(w.end < item.clip_t0 - _TOLERANCE or w.start > item.clip_t1 + _TOLERANCE for w in item.words):
         failures.append(f"{label}: word times fall outside the clip")
+    failures += _comments(entries, item, chain, label)
     if not failures:
         checks.append(f"{label}: clip, {len(item.segments)} source segments and times check out")
+    return failures
+
+
+def _comments(entries: _Entries, item: EvidenceItem, chain: StreamChain, label: str) -> list[str]:
+    """Each comment the item shows must be, unchanged, in a chat batch of the bundle that the chain holds."""
+    if not item.comments:
+        return []
+    links = {e.seq: e for e in chain.links if e.kind == "chat"}
+    prefix, archived, failures = layout.stream_chat(item.stream_id), dict[str, ChatEvent](), []
+    for name in (n for n in entries.infos if n.startswith(prefix)):
+        stem = name[len(prefix) :].removesuffix(".jsonl")
+        link = links.get(int(stem)) if stem.isdigit() else None
+        if link is None or entries.digest(name) != link.sha256:
+            failures.append(f"{label}: {name} does not match a chat batch of the stream's chain (altered or foreign)")
+            continue
+        for line in entries.read(name, _CHAT_BYTES).splitlines():
+            event = ChatEvent.model_validate_json(line)
+            archived[event.id] = event
+    failures += [
+        f"{label}: comment {c.id!r} is not, as shown, in a chained chat batch of the bundle"
+        for c in item.comments
+        if archived.get(c.id) != c
+    ]
     return failures

@@ -1,7 +1,7 @@
 """What each indexed document is, as columns the filters run over, plus per-stream order.
 
-A document is one utterance (or one `index-jsonl` line). It carries the claims extracted from it,
-so a hit always comes with the promise it holds. Documents are numbered 0, 1, 2 … in the order
+A document is one utterance (or one `index-jsonl` line), or a viewer's comment (kind "comment"). An
+utterance carries the claims extracted from it, so a hit always comes with the promise it holds. Documents are numbered 0, 1, 2 … in the order
 they are added; the BM25 and vector indexes use the same numbers. Replacing a document marks the
 old number deleted (a tombstone) and adds a new one.
 """
@@ -22,6 +22,8 @@ from index.persist import private_file
 from models import Claim, ClaimType, InputError, Risk, SearchFilters, SearchIndexError
 
 _TYPE_BIT = {t: 1 << i for i, t in enumerate(ClaimType)}
+UTTERANCE, COMMENT = "utterance", "comment"
+KINDS = (UTTERANCE, COMMENT)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Doc:
     product: str | None = None
     claims: tuple[Claim, ...] = field(default_factory=tuple)
     risks: tuple[Risk, ...] = field(default_factory=tuple)  # risks not tied to one of the claims
+    kind: str = UTTERANCE  # or COMMENT: a viewer's comment (no claims, its own order for context)
 
     @property
     def risky(self) -> bool:
@@ -54,6 +57,7 @@ class Doc:
                 "product": self.product,
                 "claims": [c.model_dump(mode="json") for c in self.claims],
                 "risks": [r.model_dump(mode="json") for r in self.risks],
+                **({"kind": self.kind} if self.kind != UTTERANCE else {}),
             },
             ensure_ascii=False,
         )
@@ -72,6 +76,7 @@ class Doc:
             product=d["product"],
             claims=tuple(Claim.model_validate(c) for c in d["claims"]),
             risks=tuple(Risk.model_validate(r) for r in d.get("risks", ())),
+            kind=d.get("kind", UTTERANCE),
         )
 
 
@@ -110,8 +115,10 @@ class DocStore:
         self._risky = array("b")
         self._deleted = array("b")
         self._at = array("d")  # POSIX seconds, NaN when unknown
-        self._order: dict[str, list[tuple[float, int]]] = {}  # stream → sorted (t0, ordinal)
-        self._by_key: dict[tuple[str, str], int] = {}  # (stream, id) → live ordinal
+        self._kinds = array("b")  # index into KINDS
+        # (stream, kind) → sorted (t0, ordinal): a comment's neighbours are comments, an utterance's utterances
+        self._order: dict[tuple[str, str], list[tuple[float, int]]] = {}
+        self._by_key: dict[tuple[str, str, str], int] = {}  # (stream, kind, id) → live ordinal
         self.n_deleted = 0
 
     def __len__(self) -> int:
@@ -126,25 +133,28 @@ class DocStore:
     def live_ordinals(self) -> list[int]:
         return [i for i in range(len(self.docs)) if not self._deleted[i]]
 
-    def ordinals_of(self, stream: str) -> list[int]:
-        """Live documents of `stream`, in stream order."""
-        return [ordinal for _, ordinal in self._order.get(stream, ())]
+    def ordinals_of(self, stream: str, kind: str | None = UTTERANCE) -> list[int]:
+        """Live documents of `stream` of one kind (None: every kind), in stream order."""
+        kinds = KINDS if kind is None else (kind,)
+        return [ordinal for k in kinds for _, ordinal in self._order.get((stream, k), ())]
 
-    def find(self, stream: str, doc_id: str) -> int | None:
-        return self._by_key.get((stream, doc_id))
+    def find(self, stream: str, doc_id: str, kind: str = UTTERANCE) -> int | None:
+        return self._by_key.get((stream, kind, doc_id))
 
     def delete(self, ordinal: int) -> None:
         if not self._deleted[ordinal]:
             self._deleted[ordinal] = 1
             self.n_deleted += 1
             doc = self.docs[ordinal]
-            self._by_key.pop((doc.stream, doc.id), None)
-            order = self._order[doc.stream]
+            self._by_key.pop((doc.stream, doc.kind, doc.id), None)
+            order = self._order[(doc.stream, doc.kind)]
             order.pop(bisect.bisect_left(order, (doc.t0, ordinal)))
 
     def add(self, doc: Doc) -> int:
         """Append `doc` (replacing a live one with the same stream and id); returns its ordinal."""
-        old = self._by_key.get((doc.stream, doc.id))
+        if doc.kind not in KINDS:
+            raise SearchIndexError(f"document {doc.id!r}: unknown kind {doc.kind!r}; expected one of {KINDS}")
+        old = self._by_key.get((doc.stream, doc.kind, doc.id))
         if old is not None:
             self.delete(old)
         ordinal = len(self.docs)
@@ -156,19 +166,20 @@ class DocStore:
         self._risky.append(1 if doc.risky else 0)
         self._deleted.append(0)
         self._at.append(_utc(doc.at).timestamp() if doc.at else float("nan"))
-        order = self._order.setdefault(doc.stream, [])
+        self._kinds.append(KINDS.index(doc.kind))
+        order = self._order.setdefault((doc.stream, doc.kind), [])
         key = (doc.t0, ordinal)
         if not order or order[-1] < key:
             order.append(key)  # live recording: always the newest
         else:
             bisect.insort(order, key)
-        self._by_key[(doc.stream, doc.id)] = ordinal
+        self._by_key[(doc.stream, doc.kind, doc.id)] = ordinal
         return ordinal
 
     def neighbours(self, ordinal: int) -> tuple[str | None, str | None]:
         """Texts of the utterances just before and after `ordinal` in its stream."""
         doc = self.docs[ordinal]
-        order = self._order[doc.stream]
+        order = self._order[(doc.stream, doc.kind)]
         pos = bisect.bisect_left(order, (doc.t0, ordinal))
         prev = self.docs[order[pos - 1][1]].text if pos > 0 else None
         nxt = self.docs[order[pos + 1][1]].text if pos + 1 < len(order) else None
@@ -176,14 +187,15 @@ class DocStore:
 
     def neighbour_ordinals(self, ordinal: int) -> tuple[int, int]:
         """Ordinals of the utterances just before and after `ordinal` in its stream (-1 where none)."""
-        order = self._order[self.docs[ordinal].stream]
-        pos = bisect.bisect_left(order, (self.docs[ordinal].t0, ordinal))
+        doc = self.docs[ordinal]
+        order = self._order[(doc.stream, doc.kind)]
+        pos = bisect.bisect_left(order, (doc.t0, ordinal))
         prev = order[pos - 1][1] if pos > 0 else -1
         nxt = order[pos + 1][1] if pos + 1 < len(order) else -1
         return prev, nxt
 
     def last_product(self, stream: str) -> str | None:
-        order = self._order.get(stream)
+        order = self._order.get((stream, UTTERANCE))
         return self.docs[order[-1][1]].product if order else None
 
     def mask(self, filters: SearchFilters | None) -> np.ndarray | None:
@@ -191,7 +203,15 @@ class DocStore:
         n = len(self.docs)
         f = filters or SearchFilters()
         active = (
-            self.n_deleted or f.stream or f.merchant or f.product or f.type or f.risky or f.t_from or f.t_to
+            self.n_deleted
+            or f.stream
+            or f.merchant
+            or f.product
+            or f.type
+            or f.risky
+            or f.t_from
+            or f.t_to
+            or f.kind
         )
         if not active:
             return None
@@ -212,6 +232,10 @@ class DocStore:
             m &= (np.frombuffer(self._types, dtype=np.uint16, count=n) & bit) != 0
         if f.risky:
             m &= np.frombuffer(self._risky, dtype=np.int8, count=n) == 1
+        if f.kind:
+            if f.kind not in KINDS:
+                raise InputError(f"unknown kind {f.kind!r}; expected one of {list(KINDS)}")
+            m &= np.frombuffer(self._kinds, dtype=np.int8, count=n) == KINDS.index(f.kind)
         if f.t_from or f.t_to:
             at = np.frombuffer(self._at, dtype=np.float64, count=n)
             m &= ~np.isnan(at)

@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from index.analyzer import CLAIM_TAGS, JiebaAnalyzer
-from index.docstore import Doc
-from models import Claim, Product, Risk, Utterance
+from index.docstore import COMMENT, Doc
+from models import ChatEvent, ChatKind, Claim, Product, Risk, Utterance
 
 
 def utterance_docs(
@@ -36,8 +36,32 @@ def utterance_docs(
         previous[u.stream_id] = product
         at = start + timedelta(seconds=u.t0) if start else None
         docs.append(
-            Doc(u.id, u.stream_id, merchant, u.text, u.t0, u.t1, at, product, attached, tuple(risks.get(u.id, ())))
+            Doc(
+                u.id,
+                u.stream_id,
+                merchant,
+                u.text,
+                u.t0,
+                u.t1,
+                at,
+                product,
+                attached,
+                tuple(risks.get(u.id, ())),
+            )
         )
+    return docs
+
+
+def comment_docs(
+    events: Sequence[ChatEvent], merchant: str, started_at: Callable[[str], datetime | None]
+) -> list[Doc]:
+    """One Doc of kind comment per comment with text (gifts, likes, joins are not searched), at its time."""
+    docs = []
+    for e in events:
+        if e.kind is ChatKind.COMMENT and e.text.strip():
+            start = started_at(e.stream_id)
+            at = e.sent_at or (start + timedelta(seconds=e.t) if start else None)
+            docs.append(Doc(e.id, e.stream_id, merchant, e.text, e.t, e.t, at, kind=COMMENT))
     return docs
 
 

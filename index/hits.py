@@ -46,6 +46,7 @@ def search_hit(
         next=nxt,
         claim=pick_claim(doc, qterms, filters, analyzer),
         product=doc.product,
+        kind=doc.kind,
     )
 
 

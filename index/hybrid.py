@@ -1,5 +1,5 @@
-"""Hybrid search over utterances and their claims: BM25 (jieba words + bigrams) and e5 vectors, fused
-by normalised scores (index/fusion.py).
+"""Hybrid search over utterances and their claims, and viewers' comments: BM25 (jieba words + bigrams)
+and e5 vectors, fused by normalised scores (index/fusion.py).
 
     idx = HybridIndex(data_dir / "index", embedder).load()
     idx.add_utterances(utterances, claims, merchant="shop-1", started_at=stream.started_at)
@@ -27,13 +27,13 @@ from index.analyzer import JiebaAnalyzer, glossary, has_content, intents
 from index.bm25 import BM25Index
 from index.centering import ScriptCentroids
 from index.docstore import Doc, DocStore
-from index.documents import doc_fields, passage, utterance_docs
+from index.documents import comment_docs, doc_fields, passage, utterance_docs
 from index.embedder import Embedder
 from index.fusion import Candidates, FusionWeights, fuse
 from index.hits import search_hit, top_scores
 from index.snapshot import IndexParts, current_snapshot, read_snapshot, save_snapshot
 from index.vectors import FaissVectorIndex
-from models import Claim, ClaimType, InputError, Product, Risk, SearchFilters, SearchHit, Utterance
+from models import ChatEvent, Claim, ClaimType, InputError, Product, Risk, SearchFilters, SearchHit, Utterance
 
 Mode = Literal["hybrid", "lexical", "semantic"]
 Batch = tuple[Sequence[Utterance], Sequence[Claim], str, datetime | None]
@@ -138,7 +138,7 @@ class HybridIndex:
         """
         self.load()
         with self._lock:
-            ordinals = self._docs.ordinals_of(stream_id)
+            ordinals = self._docs.ordinals_of(stream_id, kind=None)
             for ordinal in ordinals:
                 self._docs.delete(ordinal)
             self._started.pop(stream_id, None)
@@ -231,6 +231,11 @@ class HybridIndex:
             if text.strip()
         ]
         return self._add_docs(docs)
+
+    def add_comments(self, events: Sequence[ChatEvent], merchant: str = "default") -> int:
+        """Index comments (other kinds, empty texts skipped) as kind "comment"; re-adding replaces. Returns how many."""
+        self.load()
+        return self._add_docs(comment_docs(events, merchant, self._started.get))
 
     def _add_docs(self, docs: list[Doc], given: Mapping[str, np.ndarray] | None = None) -> int:
         docs = [d for d in docs if has_content(d.text)]  # separators, emoji: never a passage

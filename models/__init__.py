@@ -1,6 +1,6 @@
 """Domain types shared by every OnRecord stage (pydantic v2, frozen). No I/O here."""
 
-from models.chat import MAX_COMMENT_CHARS, ChatEvent, ChatKind, QAPair
+from models.chat import MAX_COMMENT_CHARS, ChatBatch, ChatEvent, ChatFeedGap, ChatGap, ChatKind, QAPair
 from models.claims import Claim, ClaimType, Product, Risk, RiskRule, Severity
 from models.errors import (
     BundleTooLargeError,
@@ -46,7 +46,17 @@ from models.evidence import (
     Ticket,
     TicketResult,
 )
-from models.media import AudioChunk, Gap, GapInfo, Manifest, Segment, Stream, StreamStatus, VerifyReport
+from models.media import (
+    AudioChunk,
+    Gap,
+    GapInfo,
+    Manifest,
+    Segment,
+    Stream,
+    StreamStatus,
+    VerifyReport,
+    redact_source,
+)
 from models.search import SearchFilters, SearchHit
 from models.transcript import Correction, Utterance, Word
 
@@ -58,7 +68,10 @@ __all__ = [
     "AuditEntry",
     "BundleCheck",
     "BundleTooLargeError",
+    "ChatBatch",
     "ChatEvent",
+    "ChatFeedGap",
+    "ChatGap",
     "ChatKind",
     "CaptureError",
     "CatalogError",
@@ -114,4 +127,5 @@ __all__ = [
     "VerificationError",
     "VerifyReport",
     "Word",
+    "redact_source",
 ]

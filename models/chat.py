@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-MAX_COMMENT_CHARS = 2000  # platforms cap a comment far below this; longer is junk or an attack, refused by name
+MAX_COMMENT_CHARS = (
+    2000  # platforms cap a comment far below this; longer is junk or an attack, refused by name
+)
 
 
 class ChatKind(StrEnum):
@@ -36,7 +39,9 @@ class ChatEvent(BaseModel):
     text: str = Field(default="", max_length=MAX_COMMENT_CHARS)
     gift_name: str | None = None
     gift_count: int | None = Field(default=None, ge=0)
-    gift_value: float | None = Field(default=None, ge=0.0)  # in the platform's currency unit (e.g. 抖币), as sent
+    gift_value: float | None = Field(
+        default=None, ge=0.0
+    )  # in the platform's currency unit (e.g. 抖币), as sent
     sent_at: datetime | None = None
     received_at: datetime | None = None
 
@@ -46,6 +51,47 @@ class ChatEvent(BaseModel):
         if not value.strip():
             raise ValueError("a chat event needs a non-empty id")
         return value
+
+
+class ChatFeedGap(BaseModel):
+    """A stretch of the stream clock in which a live chat feed was not connected (it dropped, or never came),
+    with the reason: comments sent then are missing, and the record says so."""
+
+    model_config = ConfigDict(frozen=True)
+
+    t0: float = Field(ge=0.0)
+    t1: float = Field(ge=0.0)
+    reason: str
+
+
+class ChatBatch(BaseModel):
+    """A batch of chat events archived as one object (`streams/{id}/chat/{seq:06d}.jsonl`, one event's JSON per
+    line) and chained like a segment: `sha256` is the object's hash, [t0, t1] the span of its events."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["chat"] = "chat"
+    seq: int
+    t0: float
+    t1: float
+    path: str
+    count: int
+    size: int
+    sha256: str
+    chain: str
+
+
+class ChatGap(BaseModel):
+    """A chat feed's gap on the stream's hash chain (payload: its reason, as for a media gap)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["chat_gap"] = "chat_gap"
+    seq: int
+    t0: float
+    t1: float
+    reason: str
+    chain: str
 
 
 class QAPair(BaseModel):

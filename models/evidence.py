@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.chat import ChatEvent
 from models.claims import Claim
 from models.media import GapInfo, Stream
 from models.transcript import Word
@@ -75,8 +76,8 @@ class ChainLink(_Frozen):
     seq: int
     t0: float
     t1: float
-    kind: Literal["segment", "gap"]
-    sha256: str  # the payload hash (segment bytes, or a gap's reason)
+    kind: Literal["segment", "gap", "chat", "chat_gap"]
+    sha256: str  # the payload hash (segment bytes, a chat batch's object, or a gap's reason)
     chain: str
 
 
@@ -96,6 +97,9 @@ class EvidenceItem(_Frozen):
     clock_source: str = "recorder"
     clip: str  # file name of the clip in the bundle
     segments: list[int] = Field(default_factory=list)  # seqs of the segments the clip was cut from
+    comments: list[ChatEvent] = Field(
+        default_factory=list
+    )  # viewers' comments around the moment, in time order
 
 
 class StreamChain(_Frozen):

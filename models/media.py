@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from models.chat import ChatBatch, ChatGap
+
 
 class StreamStatus(StrEnum):
     RECORDING = "recording"
@@ -26,7 +28,19 @@ class _Frozen(BaseModel):
 
 
 # Query parameters that carry a secret in pull URLs (CDN auth keys, signed-URL parts, tokens).
-_SECRET_PARAMS = ("token", "auth", "key", "secret", "sign", "sig", "pass", "pwd", "credential", "session", "cookie")
+_SECRET_PARAMS = (
+    "token",
+    "auth",
+    "key",
+    "secret",
+    "sign",
+    "sig",
+    "pass",
+    "pwd",
+    "credential",
+    "session",
+    "cookie",
+)
 
 
 def redact_source(source: str) -> str:
@@ -92,6 +106,9 @@ class Manifest(_Frozen):
     version: int = 1
     stream: Stream
     entries: list[Segment | Gap] = Field(default_factory=list)
+    # live chat on the same chain (seq numbers interleave with `entries`'); kept apart so that
+    # `entries` stays the media timeline (contiguous segments and gaps)
+    chat: list[ChatBatch | ChatGap] = Field(default_factory=list)
     head: str = ""
 
     @property
@@ -101,6 +118,11 @@ class Manifest(_Frozen):
     @property
     def gaps(self) -> list[Gap]:
         return [e for e in self.entries if isinstance(e, Gap)]
+
+    @property
+    def chain_entries(self) -> list[Segment | Gap | ChatBatch | ChatGap]:
+        """Every entry of the hash chain, media and chat, in chain (seq) order."""
+        return sorted([*self.entries, *self.chat], key=lambda e: e.seq)
 
     @property
     def duration(self) -> float:

@@ -19,6 +19,7 @@ class SearchFilters(BaseModel):
     t_from: datetime | None = None
     t_to: datetime | None = None
     risky: bool = False
+    kind: str | None = None  # "utterance" (what the host said) or "comment" (what viewers wrote); None: both
 
 
 class SearchHit(BaseModel):
@@ -36,3 +37,4 @@ class SearchHit(BaseModel):
     claim: Claim | None = None
     product: str | None = None
     clip_url: str = ""
+    kind: str = "utterance"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from capture.archive import load_manifest, manifest_key
 from capture.clip import ClipCut, cut_clip
 from capture.legal_hold import legal_hold
 from capture.verify import verify_stream
-from models import Manifest, VerifyReport
+from models import ChatEvent, Manifest, VerifyReport
 from storage.objects import ObjectStore
 
 __all__ = ["ArchiveView"]
@@ -28,8 +29,16 @@ __all__ = ["ArchiveView"]
 class ArchiveView:
     """Cached, thread-safe read access to one store's streams."""
 
-    def __init__(self, store: ObjectStore, *, size: int = 64, ttl: float = 2.0) -> None:
+    def __init__(
+        self,
+        store: ObjectStore,
+        *,
+        size: int = 64,
+        ttl: float = 2.0,
+        chat: Callable[[str], Sequence[ChatEvent]] | None = None,
+    ) -> None:
         self.store, self.size, self.ttl = store, size, ttl
+        self.chat = chat  # a stream's chat events as the catalog holds them, checked against the chain
         self._cache: OrderedDict[str, tuple[object, Manifest | None]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -66,7 +75,8 @@ class ArchiveView:
         )
 
     def verify(self, stream_id: str) -> VerifyReport:
-        return verify_stream(self.store, stream_id)
+        """The chain check, including the catalog's chat against the archived chat."""
+        return verify_stream(self.store, stream_id, self.chat(stream_id) if self.chat else None)
 
     def legal_hold(self, stream_id: str) -> dict[str, Any] | None:
         return legal_hold(self.store, stream_id)

@@ -132,10 +132,21 @@ def make_filters(
     risky: bool,
     product: str | None,
     merchant: str | None,
+    kind: str = "utterance",
 ) -> SearchFilters:
+    """The filters of a search; `kind` utterance (the host's words, the default), comment (viewers'), or all."""
     if stream is not None:
         require_stream(services, stream)
-    return SearchFilters(stream=stream, type=type_, risky=risky, product=product, merchant=merchant)
+    if kind not in ("utterance", "comment", "all"):
+        raise InputError(f"unknown kind {kind!r}: utterance (what the host said), comment (what viewers wrote) or all")
+    return SearchFilters(
+        stream=stream,
+        type=type_,
+        risky=risky,
+        product=product,
+        merchant=merchant,
+        kind=None if kind == "all" else kind,
+    )
 
 
 def search(
@@ -305,13 +316,21 @@ def describe_models(services: Services) -> dict[str, dict[str, Any]]:
 def reindex(services: Services) -> int:
     """Rebuild the search index from the catalog (every recorded stream); returns the documents indexed.
 
-    Text-only corpora added with `index-jsonl` live only in the index: add them again afterwards."""
+    Text-only corpora added with `index-jsonl` live only in the index: add them again afterwards. Each
+    stream's comments are indexed after its utterances."""
     catalog = services.catalog
-    batches = (
-        (utts, claims, stream.merchant, stream.started_at)
-        for stream, utts, claims in catalog.iter_streams_content()
-    )
-    return services.index.rebuild(batches)
+    merchants: dict[str, str] = {}
+
+    def batches() -> Iterator[tuple[list[Utterance], list[Claim], str, datetime]]:
+        for stream, utts, claims in catalog.iter_streams_content():
+            merchants[stream.id] = stream.merchant
+            yield utts, claims, stream.merchant, stream.started_at
+
+    services.index.rebuild(batches())
+    for stream_id, merchant in merchants.items():
+        services.index.add_comments(services.chat.events(stream_id), merchant=merchant)
+    services.index.save()
+    return len(services.index)
 
 
 def evidence_for_ticket(services: Services, ticket_file: Path, output: Path) -> EvidenceInfo:

@@ -20,9 +20,11 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from capture.archive import load_manifest
 from capture.archive_audio import archived_audio
+from capture.chat import ChatSource
 from capture.recorder import LiveRecorder, RecorderConfig
 from models import (
     AudioChunk,
@@ -35,6 +37,7 @@ from models import (
     StreamStatus,
     Utterance,
 )
+from pipeline.chat_live import LiveChat, LiveChatStats
 from pipeline.ingest_lease import RecordingLease
 from pipeline.services import Services
 from pipeline.session import SessionResult, SessionRunner
@@ -53,6 +56,7 @@ class LiveResult(SessionResult):
     resumed_s: float = 0.0  # seconds archived by an earlier run and transcribed from the archive now
     untranscribed_s: float = 0.0  # seconds archived earlier, past `resume_tail_s`, left untranscribed
     resume_error: str | None = None  # why part of the archive's tail could not be read back
+    chat: LiveChatStats | None = None  # the live chat beside the video (`--comments`), when there was one
 
 
 UtteranceFn = Callable[[Utterance, list[Claim]], None]
@@ -72,8 +76,10 @@ class LiveSession(SessionRunner):
         transcribe: bool = True,
         max_backlog_chunks: int = 256,
         resume_tail_s: float = 600.0,
+        comments: ChatSource | None = None,
     ) -> None:
         super().__init__(services, stream, products)
+        self.comments = comments
         self.transcribe = transcribe
         self.recorder = LiveRecorder(
             services.store, stream, url, config or RecorderConfig(), on_status=self._status
@@ -112,12 +118,15 @@ class LiveSession(SessionRunner):
         ).take()
         thread = threading.Thread(target=capture, name=f"record-{self.stream.id}", daemon=True)
         thread.start()
+        chat = self._chat()
         try:
             with lease:
                 self._pipeline(tail)
         finally:
             stop.set()
             self._join(thread)
+            if chat is not None:
+                self.result.chat = chat.stop()
             self._save_index(failure)
             lease.release(failure[0] if failure else None)
         archive = self.recorder.archive
@@ -128,6 +137,22 @@ class LiveSession(SessionRunner):
         if failure:
             raise failure[0]
         return self.result
+
+    def _chat(self) -> LiveChat | None:
+        """The live chat beside the recording (its failure never stops the video: LiveChat logs it)."""
+        if self.comments is None:
+            return None
+        if self.transcribe:
+            _ = self.services.index  # built once here: cached_property takes no lock on Python >= 3.12
+        return LiveChat(
+            self.services, self.stream, self.comments, lambda: self.recorder.archive, index=self.transcribe
+        ).start()
+
+    def stream_seconds(self, at: datetime) -> float:
+        """A wall-clock time on this recording's stream clock (the archive's start once it is open)."""
+        archive = self.recorder.archive
+        started = archive.manifest.stream.started_at if archive is not None else self.stream.started_at
+        return (at - started).total_seconds()
 
     def _reached(self) -> float:
         archive = self.recorder.archive
@@ -263,9 +288,11 @@ def record_stream(
     duration_s: float | None = None,
     transcribe: bool = True,
     give_up_s: float = 120.0,
+    comments: str | None = None,
 ) -> LiveResult:
     """`onrecord record`: SIGTERM/SIGINT stop it cleanly (the last segment is closed and kept);
-    an existing stream id continues that stream after a gap for the time the recorder was away."""
+    an existing stream id continues that stream after a gap for the time the recorder was away.
+    `comments`: a live chat source (a ws:// or http(s):// JSON-lines feed, or a chat file) recorded beside it."""
     import signal
 
     from capture.reconnect import Backoff
@@ -277,6 +304,10 @@ def record_stream(
     stream = new_stream(stream_id, source=url, merchant=merchant or s.merchant)
     config = RecorderConfig(segment_s=s.segment_seconds, backoff=Backoff(give_up_s=give_up_s))
     session = LiveSession(services, stream, url, products, config=config, transcribe=transcribe)
+    if comments is not None:
+        from capture.chat import open_chat_source
+
+        session.comments = open_chat_source(comments, stream_id, session.stream_seconds)
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

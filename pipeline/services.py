@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from models import InputError, Product
 from pipeline.settings import Settings
+from storage import ChatCatalog
 from storage.accounts import AccountsCatalog
 from storage.catalog import Catalog
 from storage.factory import make_store
@@ -79,7 +80,12 @@ class Services:
         """Cached read access to the store's streams (manifests, clips, chain checks, holds)."""
         from pipeline.archive_view import ArchiveView
 
-        return ArchiveView(self.store)
+        return ArchiveView(self.store, chat=self.chat.events)
+
+    @cached_property
+    def chat(self) -> ChatCatalog:
+        """The live chat's rows, in the catalog's database."""
+        return ChatCatalog(self.catalog)
 
     def whisper_model_path(self) -> str:
         from transcribe.whisper_assets import ensure_whisper_model

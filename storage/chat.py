@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Column, Float, String, Table, and_, select
+from sqlalchemy import JSON, Column, Float, String, Table, and_, func, select
 
 from models import CatalogError, ChatEvent, ChatKind
 from storage.catalog import Catalog, metadata
@@ -78,6 +78,47 @@ class ChatCatalog:
 
         result: ChatAdded = self.catalog._run(op)
         return result
+
+    def unstored(self, events: Sequence[ChatEvent], *, strict: bool = True) -> list[ChatEvent]:
+        """The events (one stream's) not stored yet, in the given order, each id once. `strict`: raise
+        CatalogError, as `add` would, for an id stored (or given twice) with different content; otherwise
+        the first copy of an id wins (a live feed's replay carries a new receive time)."""
+        if not events:
+            return []
+        stream_id = events[0].stream_id
+        if strict:
+            docs = _unique_docs(events)
+        else:
+            docs = {}
+            for e in events:
+                docs.setdefault(e.id, e.model_dump(mode="json"))
+        have = self._stored(stream_id, list(docs))
+        if strict:
+            for event_id, doc in docs.items():
+                if event_id in have and have[event_id] != doc:
+                    raise CatalogError(
+                        f"chat event {event_id!r} of stream {stream_id!r} is already stored "
+                        "with different content; refusing to overwrite it"
+                    )
+        seen: set[str] = set()
+        out = []
+        for e in events:
+            if e.id not in have and e.id not in seen:
+                seen.add(e.id)
+                out.append(e)
+        return out
+
+    def _stored(self, stream_id: str, ids: list[str]) -> dict[str, Any]:
+        query = select(chat_events.c.id, chat_events.c.doc).where(
+            and_(chat_events.c.stream_id == stream_id, chat_events.c.id.in_(ids))
+        )
+        rows = self.catalog._run(lambda conn: conn.execute(query).all())
+        return {row.id: row.doc for row in rows}
+
+    def count(self, stream_id: str) -> int:
+        query = select(func.count()).select_from(chat_events).where(chat_events.c.stream_id == stream_id)
+        n: int = self.catalog._run(lambda conn: conn.execute(query).scalar_one())
+        return n
 
     def events(
         self,

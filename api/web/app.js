@@ -99,14 +99,18 @@ async function loadStreams() {
 async function timeline(info) {
   showError("");
   const id = info.stream.id;
-  const claims = await (await api(`/v1/streams/${encodeURIComponent(id)}/claims`)).json();
+  const [claims, comments] = await Promise.all([
+    api(`/v1/streams/${encodeURIComponent(id)}/claims`).then((r) => r.json()),
+    api(`/v1/streams/${encodeURIComponent(id)}/comments?kind=comment&limit=5000`).then((r) => r.json()),
+  ]);
   const dur = Math.max(info.duration_s, 1);
   $("#timeline-wrap").hidden = false;
-  $("#timeline-title").textContent = `${info.stream.title || id} — ${claims.length} claims`;
+  $("#timeline-title").textContent = `${info.stream.title || id} — ${claims.length} claims, ${comments.length} comments`;
   const bar = $("#timeline");
   const holder = el("div");
   bar.replaceChildren(
     ...info.gaps.map((g) => el("div", { class: "gap", title: g.reason, style: `left:${(100 * g.t0) / dur}%;width:${(100 * (g.t1 - g.t0)) / dur}%` })),
+    ...comments.map((c) => el("div", { class: "chat", title: `${fmtT(c.t)} ${c.user_name}: ${c.text}`, style: `left:${(100 * c.t) / dur}%` })),
     ...claims.map((c) => el("div", { class: `mark${c.risks.length ? " risky" : ""}`, title: `${fmtT(c.t0)} ${c.type}: ${c.quote}`, style: `left:${(100 * c.t0) / dur}%`,
       onclick: () => play(holder, id, c.t0, c.t1).catch((e) => showError(e.message)) })));
   $("#timeline-claims").replaceChildren(holder, ...claims.map((c) => el("li", { class: "card claim" },

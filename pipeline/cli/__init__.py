@@ -1,7 +1,7 @@
 """The `onrecord` command line: thin commands over library calls (contract in ARCHITECTURE.md).
 
-The commands live in three modules by what they do (`record`: media on record and its proof; `query`:
-what was said; `ops`: running a deployment, keys included); each registers on the one Typer app in
+The commands live in modules by what they do (`record`: media on record and its proof; `query`:
+what was said; `chat`: the live chat; `ops`: running a deployment, keys included); each registers on the one Typer app in
 `common`. `main` turns an OnRecordError into one `error:` line and exit status 2.
 """
 
@@ -15,7 +15,7 @@ from models import OnRecordError
 
 # isort: off
 # each registers its commands on the app, in the order `onrecord --help` lists them
-from pipeline.cli import record, query, ops  # noqa: F401
+from pipeline.cli import record, query, chat, ops  # noqa: F401
 # isort: on
 from pipeline.cli.common import app, err
 

@@ -48,11 +48,14 @@ def search(
     risky: Annotated[bool, typer.Option("--risky")] = False,
     product: Annotated[str | None, typer.Option("--product")] = None,
     merchant: Annotated[str | None, typer.Option("--merchant")] = None,
+    kind: Annotated[
+        str, typer.Option("--kind", help="utterance (what the host said), comment (what viewers wrote) or all")
+    ] = "utterance",
     json_: JsonOpt = False,
 ) -> None:
-    """Hybrid search over everything the hosts said."""
+    """Hybrid search over everything the hosts said and the viewers wrote."""
     services = make_services()
-    filters = commands.make_filters(services, stream, type, risky, product, merchant)
+    filters = commands.make_filters(services, stream, type, risky, product, merchant, kind)
     if batch is not None:
         for hits in commands.search_batch(services, list(commands.read_queries(batch)), filters, k, mode):
             emit(hits)

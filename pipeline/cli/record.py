@@ -90,6 +90,14 @@ def record(
     merchant: Annotated[str | None, typer.Option(help="merchant/shop the stream belongs to")] = None,
     transcribe: Annotated[bool, typer.Option(help="transcribe, extract and index while recording")] = True,
     give_up: Annotated[float, typer.Option("--give-up", help="seconds a lost source may stay away")] = 120.0,
+    comments: Annotated[
+        str | None,
+        typer.Option(
+            "--comments",
+            help="live chat beside the video: a ws:// or http(s):// feed of JSON lines, or a .jsonl/.csv file "
+            "(its failure never stops the video)",
+        ),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Record a live stream (gaps recorded, reconnecting) and run the pipeline on it live.
@@ -100,6 +108,8 @@ def record(
     from pipeline.live import record_stream
     from pipeline.services import load_products
 
+    if comments is not None and make_services().settings.broker_url:
+        raise InputError("--comments runs in the recording process: not in distributed mode (unset ONRECORD_BROKER_URL)")
     if submitted(url, stream, products, merchant, duration, None):
         return
     result = record_stream(
@@ -111,6 +121,7 @@ def record(
         duration_s=duration,
         transcribe=transcribe,
         give_up_s=give_up,
+        comments=comments,
     )
     summary = {
         "stream": stream,
@@ -126,6 +137,10 @@ def record(
         "untranscribed_s": round(result.untranscribed_s, 1),
         "resume_error": result.resume_error,
     }
+    if result.chat is not None:
+        chat = result.chat
+        summary |= {"comments": chat.added, "comment_repeats": chat.repeated, "chat_gaps": chat.gaps}
+        summary["chat_error"] = chat.error
     if json_:
         emit(summary)
     else:
@@ -176,9 +191,7 @@ def verify(
         return
     if stream is None:
         raise InputError("give --stream ID or a BUNDLE.zip")
-    from capture.verify import verify_stream
-
-    report = verify_stream(make_services().store, stream)
+    report = make_services().archive.verify(stream)
     if json_:
         emit(report.model_dump())
     else:
@@ -219,6 +232,7 @@ def retention_apply(
     if not dry_run and report.deleted:
         for sid in report.deleted:
             services.catalog.delete_stream_content(sid, with_stream=True)
+            services.chat.delete_stream(sid)
             services.index.remove_stream(sid)
         services.index.save()
     if json_:

@@ -78,12 +78,17 @@ def test_search_and_play_the_moment(page, deployment) -> None:
     assert duration > 3  # the browser decoded the MP4's metadata: it is playable
 
 
-def test_timeline_and_review_queue(page) -> None:
+def test_timeline_and_review_queue(page, deployment) -> None:
+    from tests.api.test_comments import put_chat
+
+    put_chat(deployment)  # idempotent: the same events again are repeats
     page.click("nav button[data-tab=streams]")
     page.click("#stream-list a.stream")
     page.wait_for_selector("#timeline .mark")
     assert page.locator("#timeline .mark").count() == 5
     assert page.locator("#timeline .mark.risky").count() == 1
+    assert page.locator("#timeline .chat").count() == 2  # the viewers' comments (the gift is not drawn)
+    assert "敏感肌能用吗" in (page.get_attribute("#timeline .chat >> nth=1", "title") or "")
     page.click("nav button[data-tab=review]")
     page.wait_for_selector("li.review-item")
     item = page.locator("li.review-item").first
