@@ -108,6 +108,7 @@ class LiveSession(SessionRunner):
                 self.audio.put(_END)
 
         tail = self._untranscribed()  # before the recorder appends to the archive
+        self.services.reserve.hold()
         self.services.catalog.upsert_stream(self.stream)
         lease = RecordingLease(
             self.services.catalog,
@@ -193,6 +194,8 @@ class LiveSession(SessionRunner):
 
     def _status(self, status: StreamStatus, error: str | None) -> None:
         archive = self.recorder.archive
+        if status is StreamStatus.FAILED:
+            self.services.reserve.release()  # a full disk: room to record that the recording failed
         if archive is not None:
             self.stream = archive.manifest.stream.model_copy(update={"status": status, "error": error})
             self.services.catalog.upsert_stream(self.stream)

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from models import InputError, Product
 from pipeline.settings import Settings
-from storage import ChatCatalog
+from storage import ChatCatalog, DiskReserve
 from storage.accounts import AccountsCatalog
 from storage.catalog import Catalog
 from storage.factory import make_store
@@ -81,6 +81,11 @@ class Services:
         from pipeline.archive_view import ArchiveView
 
         return ArchiveView(self.store, chat=self.chat.events)
+
+    @cached_property
+    def reserve(self) -> DiskReserve:
+        """The data disk's ballast, released at a failed write so the failure itself can be recorded."""
+        return DiskReserve(self.settings.data_dir / ".onrecord-reserve")
 
     @cached_property
     def chat(self) -> ChatCatalog:

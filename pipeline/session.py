@@ -82,6 +82,7 @@ class SessionRunner:
             elif not catalog.take_over_ingest(rec, mine.pid, mine.host, mine.heartbeat):
                 raise InputError(f"stream {stream.id!r} is being resumed by another process right now")
             rec = mine
+            self.services.reserve.hold()
             catalog.upsert_stream(stream.model_copy(update={"status": StreamStatus.RECORDING, "error": None}))
             result = SessionResult(stream=stream.id)
             if resume:
@@ -153,6 +154,7 @@ class SessionRunner:
             with contextlib.suppress(OnRecordError, OSError):
                 archive.finish(status, reason)
         else:
+            self.services.reserve.release()  # room for the closing gap, the status and the index
             archive.fail(reason, reached)
         catalog = self.services.catalog
         for step in (

@@ -8,5 +8,6 @@ from storage.catalog import Catalog
 from storage.chat import ChatAdded, ChatCatalog
 from storage.factory import make_store
 from storage.objects import LocalStore, ObjectStore
+from storage.reserve import DiskReserve
 
-__all__ = ["Catalog", "ChatAdded", "ChatCatalog", "LocalStore", "ObjectStore", "make_store"]
+__all__ = ["Catalog", "ChatAdded", "ChatCatalog", "DiskReserve", "LocalStore", "ObjectStore", "make_store"]
