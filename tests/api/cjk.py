@@ -37,7 +37,9 @@ def assert_cjk_renders(page, selector: str = "body") -> None:
     """Two different characters draw different pixels, and neither is the box a missing glyph draws."""
     box = glyph_pixels(page, NOTDEF, selector)
     a, b = (glyph_pixels(page, ch, selector) for ch in SAMPLES)
-    assert differs(a, b), "面 and 膜 render identically: Chinese is drawn as tofu (apt-get install fonts-noto-cjk)"
+    assert differs(a, b), (
+        "面 and 膜 render identically: Chinese is drawn as tofu (apt-get install fonts-noto-cjk)"
+    )
     assert differs(a, box) and differs(b, box), "Chinese renders as the missing-glyph box"
     # and ink was drawn: the glyph is not an empty span
     assert a.getextrema()[0] < 128 or a.getextrema()[1] > 128
