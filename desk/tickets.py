@@ -183,7 +183,9 @@ class TicketDesk:
                 self.quotas.charge(actor, bundles=1)
             data, manifest = self.evidence.build(merchant, moments, ticket_id=ticket.id)
             bundle = self.evidence.save(data, manifest)
-            self.accounts.add_bundle(bundle.bundle_id, merchant, ticket.id, bundle.model_dump(mode="json"))
+            self.accounts.add_bundle(
+                bundle.bundle_id, merchant, ticket.id, bundle.model_dump(mode="json")
+            )
         result = TicketResult(
             ticket=ticket, merchant=merchant, claims=claims, bundle=bundle, created_at=datetime.now(UTC)
         )
