@@ -4,14 +4,15 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PKGS := ffmpeg nginx-light libnginx-mod-rtmp chromium wrk
+APT_PKGS := ffmpeg nginx-light libnginx-mod-rtmp chromium fonts-noto-cjk wrk
 
 .PHONY: demo test setup system lint typecheck bench eval clean tts-venv streams train-claims
 
 setup: system $(STAMP)
 
 # Debian packages the pipeline and tests need (ffmpeg for clips; nginx + RTMP module for live-capture tests;
-# chromium for the web page tests, driven by playwright without downloading a browser).
+# chromium for the web page tests, driven by playwright without downloading a browser; fonts-noto-cjk so
+# that Chinese renders as glyphs, not empty boxes, in that browser and in PDF reports).
 system:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \

@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import (
     routes_admin,
     routes_chat,
+    routes_desk,
     routes_evidence,
     routes_review,
     routes_search,
@@ -52,6 +53,7 @@ from models import (
     UnknownClaimError,
     UnknownStreamError,
 )
+from pipeline.desk_view import DeskView
 from pipeline.services import Services
 
 WEB = Path(__file__).parent / "web"
@@ -243,12 +245,14 @@ def create_app(services: Services) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    app.state.desk = DeskView(services, ctx.tickets, ctx.review)
     for router in (
         routes_streams,
         routes_chat,
         routes_search,
         routes_evidence,
         routes_tickets,
+        routes_desk,
         routes_review,
         routes_admin,
     ):

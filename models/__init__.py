@@ -2,6 +2,18 @@
 
 from models.chat import MAX_COMMENT_CHARS, ChatBatch, ChatEvent, ChatFeedGap, ChatGap, ChatKind, QAPair
 from models.claims import Claim, ClaimType, Product, Risk, RiskRule, Severity
+from models.desk import (
+    LEVEL_RANK,
+    AgentLimit,
+    DeskTicket,
+    DeskTicketRequest,
+    LevelPolicy,
+    MerchantDeskSettings,
+    ReplyTemplate,
+    Triage,
+    TriageLevel,
+    TriageRule,
+)
 from models.errors import (
     BundleTooLargeError,
     CaptureError,
@@ -61,6 +73,16 @@ from models.search import SearchFilters, SearchHit
 from models.transcript import Correction, Utterance, Word
 
 __all__ = [
+    "LEVEL_RANK",
+    "AgentLimit",
+    "DeskTicket",
+    "DeskTicketRequest",
+    "LevelPolicy",
+    "MerchantDeskSettings",
+    "ReplyTemplate",
+    "Triage",
+    "TriageLevel",
+    "TriageRule",
     "ApiKey",
     "ApiKeyCreated",
     "ApiKeyRequest",

@@ -3,7 +3,7 @@
 # Every table of a deployment is on the catalog's `metadata` as soon as `storage` is imported, whatever
 # the process went on to import: the first process to open a catalog creates the whole schema, and a
 # later one (a reader on a full disk, an older worker) never has a table left to create.
-from storage import accounts, chat, quotas, work_tables  # noqa: F401
+from storage import accounts, chat, desk_tickets, quotas, work_tables  # noqa: F401
 from storage.catalog import Catalog
 from storage.chat import ChatAdded, ChatCatalog
 from storage.factory import make_store

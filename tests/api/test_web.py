@@ -109,3 +109,10 @@ def test_screenshot_is_not_blank(page, tmp_path) -> None:
     colours = image.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 50  # text, header, cards and the video frame, not one flat colour
     assert max(ImageStat.Stat(image).stddev) > 20
+
+
+def test_chinese_renders_as_glyphs_not_tofu(page) -> None:
+    from tests.api.cjk import assert_cjk_renders
+
+    assert_cjk_renders(page, "header")  # white on the dark header
+    assert_cjk_renders(page, "section")
